@@ -1,0 +1,288 @@
+package io.corral.cloud.admission;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.HdrHistogram.Histogram;
+import org.eclipse.californium.scandium.DatagramFilter;
+import org.eclipse.californium.scandium.dtls.Connection;
+import org.eclipse.californium.scandium.dtls.DTLSContext;
+import org.eclipse.californium.scandium.dtls.AlertMessage;
+import org.eclipse.californium.scandium.dtls.DtlsHandshakeTimeoutException;
+import org.eclipse.californium.scandium.dtls.HandshakeException;
+import org.eclipse.californium.scandium.dtls.Handshaker;
+import org.eclipse.californium.scandium.dtls.Record;
+import org.eclipse.californium.scandium.dtls.SessionAdapter;
+import org.eclipse.californium.scandium.dtls.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admission control for new DTLS handshakes: a Scandium {@link DatagramFilter} that sorts each CLIENT_HELLO and
+ * admits or drops it, and a {@link SessionListener} that sees each admitted handshake end.
+ *
+ * <pre>{@code
+ * AdmissionController admission = AdmissionController.create(AdmissionSettings.defaults(), knownSessionIds);
+ * DtlsConnectorConfig.builder(configuration).setDatagramFilter(admission.datagramFilter()) ...;
+ * // and add admission.sessionListener() to every handshaker
+ * admission.start();
+ * admission.bindTo(meterRegistry);
+ * }</pre>
+ *
+ * <p>A CLIENT_HELLO without a cookie always passes: it only earns a HelloVerifyRequest. One with a cookie is the
+ * moment before the expensive work; a resumption (a session id the cloud holds) draws on the resumption budget,
+ * anything else on the full-handshake policy. A dropped hello costs the device one retransmission timer: DTLS
+ * retransmits the same CLIENT_HELLO, and the next one may be admitted.
+ */
+public final class AdmissionController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
+
+    private final AdmissionSettings settings;
+    private final HelloClassifier classifier;
+    private final AdmissionPolicy policy;
+    private final LongSupplier nanoClock;
+    private final ProcessCpu cpu;
+    private final AimdRate aimd;
+    private final LongAdder hellosCheap = new LongAdder();
+    private final LongAdder hellosFull = new LongAdder();
+    private final LongAdder hellosResumption = new LongAdder();
+    private final DatagramFilter filter = new Filter();
+    private final SessionListener listener = new Listener();
+    private ScheduledExecutorService ticker;
+    private long lastTickNanos;
+    private long lastCpuNanos;
+    private long lastAdmitted;
+    private long lastDeferred;
+    private long lastCompleted;
+    private volatile long latencyP90Nanos;
+    private volatile long queueP90Nanos;
+    private volatile double cpuShare;
+
+    private AdmissionController(AdmissionSettings settings, Predicate<byte[]> knownSession, LongSupplier nanoClock,
+                                ProcessCpu cpu) {
+        this.settings = settings;
+        this.classifier = new HelloClassifier(knownSession);
+        this.nanoClock = nanoClock;
+        this.cpu = cpu;
+        this.policy = new AdmissionPolicy(settings, nanoClock);
+        this.aimd = new AimdRate(settings);
+        this.lastTickNanos = nanoClock.getAsLong();
+        this.lastCpuNanos = cpu.cpuTimeNanos();
+    }
+
+    /**
+     * @param knownSession whether the cloud holds a session with this id, so that a CLIENT_HELLO offering it is a
+     *                     cheap resumption; an unknown id means a full handshake and is treated as one
+     */
+    public static AdmissionController create(AdmissionSettings settings, Predicate<byte[]> knownSession) {
+        return create(settings, knownSession, System::nanoTime, ProcessCpu.jvm());
+    }
+
+    static AdmissionController create(AdmissionSettings settings, Predicate<byte[]> knownSession,
+                                      LongSupplier nanoClock, ProcessCpu cpu) {
+        return new AdmissionController(Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(knownSession, "knownSession"), nanoClock, cpu);
+    }
+
+    public AdmissionSettings settings() {
+        return settings;
+    }
+
+    /** Goes into {@code DtlsConnectorConfig.Builder.setDatagramFilter}. */
+    public DatagramFilter datagramFilter() {
+        return filter;
+    }
+
+    /** Must be added to every handshaker (a connector's {@code onInitializeHandshaker}). */
+    public SessionListener sessionListener() {
+        return listener;
+    }
+
+    /** Starts the control loop: the adaptive rate, and the sweep of handshakes past their deadline. */
+    public void start() {
+        if (ticker != null) {
+            throw new IllegalStateException("admission already started");
+        }
+        ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("corral-admission")
+                .factory());
+        long interval = settings.controlInterval().toNanos();
+        ticker.scheduleAtFixedRate(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.error("admission control step failed", e);
+            }
+        }, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** One control step; the ticker calls it every control interval, tests call it directly. */
+    void tick() {
+        policy.expire();
+        long now = nanoClock.getAsLong();
+        long cpuNow = cpu.cpuTimeNanos();
+        long elapsed = Math.max(1, now - lastTickNanos);
+        double share = cpuNow < 0 ? 0 : (double) (cpuNow - lastCpuNanos) / elapsed / cpu.processors();
+        lastTickNanos = now;
+        lastCpuNanos = cpuNow;
+        cpuShare = share;
+        latencyP90Nanos = p90Nanos(policy.fullLatencyMicros.getIntervalHistogram());
+        Histogram queue = policy.fullQueueMicros.getIntervalHistogram();
+        long p90 = p90Nanos(queue);
+        queueP90Nanos = p90;
+        AdmissionPolicy.Counters counters = policy.counters;
+        long admitted = counters.admittedFull.sum();
+        // Only hellos the rate turned away say that a higher rate would admit more.
+        long deferred = counters.deferredRate.sum();
+        long completed = counters.completedFull.sum();
+        if (settings.mode() == AdmissionMode.ADAPTIVE) {
+            double before = aimd.rate();
+            double after = aimd.next(new AimdRate.Interval(deferred - lastDeferred, queue.getTotalCount(),
+                    completed - lastCompleted, p90, share));
+            if (after != before) {
+                policy.setRate(after);
+                LOG.debug("admission rate {} -> {}/s (queue p90 {} ms, CPU {}%)", Math.round(before),
+                        Math.round(after), p90 / 1_000_000, Math.round(share * 100));
+            }
+        }
+        lastAdmitted = admitted;
+        lastDeferred = deferred;
+        lastCompleted = completed;
+    }
+
+    /** Every counter at this moment. */
+    public AdmissionStats stats() {
+        AdmissionPolicy.Counters c = policy.counters;
+        return new AdmissionStats(hellosCheap.sum(), hellosFull.sum(), hellosResumption.sum(), c.admittedFull.sum(),
+                c.admittedResumption.sum(), c.deferred(), c.retransmissions.sum(), c.completedFull.sum(),
+                c.completedResumption.sum(), c.failed.sum(), c.abandoned.sum(), policy.inFlight(), policy.open(),
+                policy.inFlightPeak(), settings.mode() == AdmissionMode.OFF ? 0 : policy.rate(),
+                policy.inFlightLimit());
+    }
+
+    /** Registers the admission metrics (see {@link AdmissionMetrics}) with {@code registry}. */
+    public void bindTo(MeterRegistry registry) {
+        AdmissionMetrics.bind(this, registry);
+    }
+
+    AdmissionPolicy policy() {
+        return policy;
+    }
+
+    long hellos(HelloKind kind) {
+        return switch (kind) {
+            case CHEAP -> hellosCheap.sum();
+            case FULL -> hellosFull.sum();
+            case RESUMPTION -> hellosResumption.sum();
+            case OTHER -> 0;
+        };
+    }
+
+    /** The 90th percentile of full-handshake latency over the last control interval, in nanoseconds. */
+    long latencyP90Nanos() {
+        return latencyP90Nanos;
+    }
+
+    /** The 90th percentile of admission-to-start of full handshakes over the last control interval. */
+    long queueP90Nanos() {
+        return queueP90Nanos;
+    }
+
+    private static long p90Nanos(Histogram micros) {
+        return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(90) * 1000;
+    }
+
+    /** The process's share of its CPUs over the last control interval, 0..1. */
+    double cpuShare() {
+        return cpuShare;
+    }
+
+    /** The filter's decision for one datagram; what the Scandium filter calls. */
+    boolean onDatagram(byte[] data, int offset, int length, InetSocketAddress peer) {
+        HelloClassifier.Hello hello = classifier.classify(data, offset, length);
+        switch (hello.kind()) {
+            case OTHER -> {
+                return true;
+            }
+            case CHEAP -> {
+                hellosCheap.increment();
+                return true;
+            }
+            case FULL -> hellosFull.increment();
+            case RESUMPTION -> hellosResumption.increment();
+        }
+        return policy.admit(hello.kind(), peer, hello.randomFingerprint()).passes();
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+
+    private final class Filter implements DatagramFilter {
+        @Override
+        public boolean onReceiving(DatagramPacket packet) {
+            return onDatagram(packet.getData(), packet.getOffset(), packet.getLength(),
+                    (InetSocketAddress) packet.getSocketAddress());
+        }
+
+        @Override
+        public boolean onReceiving(Record record, Connection connection) {
+            return true;
+        }
+
+        @Override
+        public boolean onMacError(Record record, Connection connection) {
+            return false;
+        }
+    }
+
+    private final class Listener extends SessionAdapter {
+        @Override
+        public void handshakeStarted(Handshaker handshaker) {
+            policy.started(handshaker.getPeerAddress(), handshaker);
+        }
+
+        @Override
+        public void contextEstablished(Handshaker handshaker, DTLSContext establishedContext) {
+            policy.finished(handshaker.getPeerAddress(), handshaker, AdmissionPolicy.Outcome.COMPLETED);
+        }
+
+        @Override
+        public void handshakeFailed(Handshaker handshaker, Throwable error) {
+            policy.finished(handshaker.getPeerAddress(), handshaker, abandoned(error)
+                    ? AdmissionPolicy.Outcome.ABANDONED : AdmissionPolicy.Outcome.FAILED);
+        }
+
+        @Override
+        public void handshakeFlightRetransmitted(Handshaker handshaker, int flight) {
+            policy.retransmitted(handshaker);
+        }
+
+        /**
+         * The peer went away or gave up: our flight timed out, it started over, or it sent internal_error (what a
+         * DTLS client sends when its own handshake timer runs out) or close_notify. Work done for nothing. Any
+         * other alert is a failure: refused credentials, a broken peer.
+         */
+        private static boolean abandoned(Throwable error) {
+            if (error instanceof DtlsHandshakeTimeoutException) {
+                return true;
+            }
+            if (error instanceof HandshakeException refused && refused.getAlert() != null) {
+                AlertMessage.AlertDescription description = refused.getAlert().getDescription();
+                return description == AlertMessage.AlertDescription.INTERNAL_ERROR
+                        || description == AlertMessage.AlertDescription.CLOSE_NOTIFY;
+            }
+            return error != null && error.getMessage() != null
+                    && error.getMessage().startsWith("Received new CLIENT_HELLO");
+        }
+    }
+}

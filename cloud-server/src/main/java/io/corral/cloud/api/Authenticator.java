@@ -1,0 +1,55 @@
+package io.corral.cloud.api;
+
+import io.corral.cloud.registry.AccessToken;
+import io.corral.cloud.registry.TokenStore;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Finds the access token of a request and checks it: {@code Authorization: Bearer TOKEN}, or, as Particle
+ * clients also send it, an {@code access_token} query or form parameter (browsers' EventSource cannot set
+ * headers). Every refusal is a 401 that says why: missing, unknown, revoked or expired.
+ */
+final class Authenticator {
+    private static final String BEARER = "bearer ";
+
+    private final TokenStore tokens;
+
+    Authenticator(TokenStore tokens) {
+        this.tokens = tokens;
+    }
+
+    Caller authenticate(Context ctx) {
+        String token = presented(ctx);
+        if (token == null) {
+            throw ApiError.unauthorized("no access token: send the header 'Authorization: Bearer TOKEN' "
+                    + "(create one with: corral-cloud token create --owner NAME)");
+        }
+        Instant now = Instant.now();
+        AccessToken found = tokens.use(token, now).orElseThrow(
+                () -> ApiError.unauthorized("the access token is not one this cloud issued"));
+        return switch (found.stateAt(now)) {
+            case ACTIVE -> new Caller(found.owner(), found.admin(), found.id(), found.expiresAt());
+            case REVOKED -> throw ApiError.unauthorized("access token " + found.id() + " was revoked at "
+                    + found.revokedAt());
+            case EXPIRED -> throw ApiError.unauthorized("access token " + found.id() + " expired at "
+                    + found.expiresAt() + "; create a new one");
+        };
+    }
+
+    private static String presented(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header != null) {
+            if (!header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+                throw ApiError.unauthorized("the Authorization header must be 'Bearer TOKEN'");
+            }
+            return header.substring(BEARER.length()).strip();
+        }
+        String query = ctx.queryParam("access_token");
+        if (query != null) {
+            return query;
+        }
+        return ctx.isFormUrlencoded() ? ctx.formParam("access_token") : null;
+    }
+}

@@ -1,0 +1,45 @@
+package io.corral.cloud.cli;
+
+import io.corral.cloud.integrations.Integration;
+import io.corral.cloud.integrations.IntegrationJson;
+import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.registry.SqliteDeviceRegistry;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code corral-cloud integration create}: a webhook or MQTT integration of an owner. */
+@Command(name = "create", description = {"Creates a webhook (--webhook URL) or MQTT (--mqtt BROKER) integration.",
+        "Text settings are mustache templates over PARTICLE_EVENT_NAME, PARTICLE_EVENT_VALUE, PARTICLE_DEVICE_ID,",
+        "PARTICLE_PUBLISHED_AT, PARTICLE_EVENT_ID (and CORRAL_* aliases). Prints the new integration's id."})
+final class IntegrationCreateCommand implements Callable<Integer> {
+    @Mixin
+    private DataDirOption data;
+    @Mixin
+    private IntegrationSpecOptions settings;
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--owner", paramLabel = "NAME", required = true, description = "Owner whose events it sends.")
+    private String owner;
+
+    @Override
+    public Integer call() {
+        var json = settings.json();
+        try (SqliteDeviceRegistry registry = data.openInitialised()) {
+            if (!registry.owners().contains(owner)) {
+                throw new CommandFailure(CloudCli.EXIT_STATE, "unknown owner '" + owner
+                        + "'; owners come with their first device (corral-cloud device create)");
+            }
+        }
+        try (SqliteIntegrationDatabase db = data.openInitialisedIntegrations()) {
+            Integration created = db.integrations().create(owner, IntegrationJson.parseSpec(json, null));
+            spec.commandLine().getOut().println("created " + created.id() + ": " + created.owner() + "'s events '"
+                    + created.spec().eventPrefix() + "...' -> " + created.spec().target());
+        }
+        return CloudCli.EXIT_OK;
+    }
+}

@@ -1,0 +1,18 @@
+package io.corral.cloud.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.corral.cloud.integrations.Integration;
+import io.corral.cloud.integrations.IntegrationJson;
+import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+
+/** {@code corral-cloud integration show}: one integration's settings (passwords hidden) and queue, as JSON. */
+@Command(name = "show", description = "Shows an integration's settings (passwords hidden) and its queue, as JSON.")
+final class IntegrationShowCommand extends SingleIntegrationCommand {
+    @Override
+    void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) throws JsonProcessingException {
+        out.println(IntegrationListCommand.JSON.writeValueAsString(
+                IntegrationJson.toJson(integration, db.queue().counts(integration.id()))));
+    }
+}

@@ -1,0 +1,221 @@
+package io.corral.cloud.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.cloud.admission.AdmissionPolicy.Decision;
+import io.corral.cloud.admission.AdmissionPolicy.Outcome;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The admission decision with a fake clock: every budget, and the bookkeeping of handshakes in flight. */
+class AdmissionPolicyTest {
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private long fingerprints;
+
+    private AdmissionPolicy policy(AdmissionSettings.Builder settings) {
+        return new AdmissionPolicy(settings.build(), clock::get);
+    }
+
+    private static AdmissionSettings.Builder fixed() {
+        return AdmissionSettings.builder().mode(AdmissionMode.STATIC).rate(10).burst(5).maxInFlight(1000)
+                .perSourceInFlight(1000);
+    }
+
+    private static InetSocketAddress peer(int host, int port) {
+        return new InetSocketAddress("127.0.0." + host, port);
+    }
+
+    private Decision fullHello(AdmissionPolicy policy, InetSocketAddress peer) {
+        return policy.admit(HelloKind.FULL, peer, ++fingerprints);
+    }
+
+    private void advance(Duration duration) {
+        clock.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void static_policy_admits_the_burst_at_once_then_the_rate() {
+        AdmissionPolicy policy = policy(fixed());
+        List<Decision> first = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            first.add(fullHello(policy, peer(1, 1000 + i)));
+        }
+        assertThat(first).containsExactly(Decision.ADMITTED, Decision.ADMITTED, Decision.ADMITTED, Decision.ADMITTED,
+                Decision.ADMITTED, Decision.DEFERRED_RATE);
+        advance(Duration.ofMillis(100)); // one token at 10/s
+        assertThat(fullHello(policy, peer(1, 2000))).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, peer(1, 2001))).isEqualTo(Decision.DEFERRED_RATE);
+        assertThat(policy.counters.admittedFull.sum()).isEqualTo(6);
+        assertThat(policy.counters.deferredRate.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void admitted_handshakes_never_exceed_rate_times_time_plus_burst_in_any_window() {
+        AdmissionPolicy policy = policy(fixed().rate(25).burst(7));
+        Random random = new Random(42);
+        List<Long> admittedAt = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            advance(Duration.ofNanos(random.nextInt(20_000_000))); // bursts of arrivals, 100/s on average
+            if (fullHello(policy, peer(1 + i % 200, 1000 + i)) == Decision.ADMITTED) {
+                admittedAt.add(clock.get());
+                InetSocketAddress done = peer(1 + i % 200, 1000 + i);
+                policy.finished(done, null, Outcome.COMPLETED);
+            }
+        }
+        for (int from = 0; from < admittedAt.size(); from++) {
+            for (int to = from; to < admittedAt.size(); to++) {
+                double seconds = (admittedAt.get(to) - admittedAt.get(from)) / 1e9;
+                assertThat(to - from + 1).as("admitted in [%d, %d]", from, to).isLessThanOrEqualTo(
+                        (int) Math.floor(25 * seconds + 7 + 1e-9));
+            }
+        }
+        assertThat(admittedAt.size()).isGreaterThan(1000);
+    }
+
+    @Test
+    void in_flight_cap_defers_until_a_handshake_completes_fails_or_passes_its_deadline() {
+        AdmissionPolicy policy = policy(fixed().rate(1000).burst(1000).maxInFlight(2).perSourceInFlight(2)
+                .handshakeDeadline(Duration.ofSeconds(10)).stallTimeout(Duration.ofSeconds(10)));
+        InetSocketAddress a = peer(1, 1), b = peer(2, 1), c = peer(3, 1), d = peer(4, 1);
+        assertThat(fullHello(policy, a)).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, b)).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, c)).isEqualTo(Decision.DEFERRED_IN_FLIGHT);
+
+        Object handshakeA = new Object();
+        policy.started(a, handshakeA);
+        assertThat(policy.finished(a, handshakeA, Outcome.COMPLETED)).isTrue();
+        assertThat(fullHello(policy, c)).isEqualTo(Decision.ADMITTED);
+
+        assertThat(policy.finished(b, new Object(), Outcome.FAILED)).isTrue(); // ended before we heard it start
+        assertThat(fullHello(policy, d)).isEqualTo(Decision.ADMITTED);
+
+        advance(Duration.ofSeconds(10)); // c and d are past their deadline: abandoned, slots free
+        assertThat(fullHello(policy, peer(5, 1))).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.counters.completedFull.sum()).isEqualTo(1);
+        assertThat(policy.counters.failed.sum()).isEqualTo(1);
+        assertThat(policy.counters.abandoned.sum()).isEqualTo(2);
+        assertThat(policy.inFlight()).isEqualTo(1);
+        assertThat(policy.inFlightPeak()).isEqualTo(2);
+        // Every admitted handshake is accounted for exactly once.
+        assertThat(policy.counters.admitted()).isEqualTo(policy.counters.completed() + policy.counters.failed.sum()
+                + policy.counters.abandoned.sum() + policy.open());
+    }
+
+    @Test
+    void a_stalled_handshake_gives_its_slot_back_but_still_counts_until_it_ends() {
+        AdmissionPolicy policy = policy(fixed().rate(1000).burst(1000).maxInFlight(1).perSourceInFlight(1)
+                .stallTimeout(Duration.ofSeconds(2)).handshakeDeadline(Duration.ofSeconds(30)));
+        Object slow = new Object();
+        fullHello(policy, peer(1, 1));
+        policy.started(peer(1, 1), slow);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.DEFERRED_IN_FLIGHT);
+        advance(Duration.ofSeconds(2));
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.inFlight()).isEqualTo(1);
+        assertThat(policy.open()).isEqualTo(2);
+        assertThat(policy.finished(peer(1, 1), slow, Outcome.COMPLETED)).isTrue();
+        assertThat(policy.counters.completedFull.sum()).isEqualTo(1);
+        assertThat(policy.inFlight()).isEqualTo(1);
+        assertThat(policy.open()).isEqualTo(1);
+    }
+
+    @Test
+    void a_handshake_whose_flight_the_cloud_retransmits_gives_its_slot_back_at_once() {
+        AdmissionPolicy policy = policy(fixed().rate(1000).burst(1000).maxInFlight(1).perSourceInFlight(1));
+        Object unanswered = new Object();
+        fullHello(policy, peer(1, 1));
+        policy.started(peer(1, 1), unanswered);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.DEFERRED_IN_FLIGHT);
+        policy.retransmitted(unanswered);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.finished(peer(1, 1), unanswered, Outcome.ABANDONED)).isTrue();
+        assertThat(policy.counters.abandoned.sum()).isEqualTo(1);
+        assertThat(policy.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void one_source_address_cannot_take_more_than_its_share_of_the_slots() {
+        AdmissionPolicy policy = policy(fixed().rate(1000).burst(1000).maxInFlight(8).perSourceInFlight(2));
+        assertThat(fullHello(policy, peer(1, 1))).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, peer(1, 2))).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, peer(1, 3))).isEqualTo(Decision.DEFERRED_SOURCE);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.ADMITTED);
+        policy.finished(peer(1, 1), null, Outcome.COMPLETED);
+        assertThat(fullHello(policy, peer(1, 3))).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.counters.deferredSource.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void resumptions_have_their_own_larger_budget() {
+        AdmissionPolicy policy = policy(fixed().rate(1).burst(1).resumptionRate(100).resumptionBurst(3));
+        assertThat(fullHello(policy, peer(1, 1))).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, peer(1, 2))).isEqualTo(Decision.DEFERRED_RATE);
+        for (int i = 0; i < 3; i++) {
+            assertThat(policy.admit(HelloKind.RESUMPTION, peer(2, i), ++fingerprints)).isEqualTo(Decision.ADMITTED);
+        }
+        assertThat(policy.admit(HelloKind.RESUMPTION, peer(2, 9), ++fingerprints)).isEqualTo(Decision.DEFERRED_RATE);
+        advance(Duration.ofMillis(10));
+        assertThat(policy.admit(HelloKind.RESUMPTION, peer(2, 9), ++fingerprints)).isEqualTo(Decision.ADMITTED);
+        policy.finished(peer(2, 0), null, Outcome.COMPLETED);
+        assertThat(policy.counters.completedResumption.sum()).isEqualTo(1);
+        assertThat(policy.counters.deferredResumption.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void a_retransmitted_hello_of_an_admitted_handshake_passes_without_a_token() {
+        AdmissionPolicy policy = policy(fixed().rate(1).burst(1));
+        assertThat(policy.admit(HelloKind.FULL, peer(1, 1), 77)).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.admit(HelloKind.FULL, peer(1, 1), 77)).isEqualTo(Decision.RETRANSMISSION);
+        assertThat(policy.admit(HelloKind.FULL, peer(1, 1), 77)).isEqualTo(Decision.RETRANSMISSION);
+        assertThat(policy.counters.admittedFull.sum()).isEqualTo(1);
+        assertThat(policy.counters.retransmissions.sum()).isEqualTo(2);
+        assertThat(policy.counters.deferred()).isZero();
+    }
+
+    @Test
+    void a_new_handshake_from_the_same_address_abandons_the_old_one_whose_late_failure_is_ignored() {
+        AdmissionPolicy policy = policy(fixed());
+        InetSocketAddress peer = peer(1, 1);
+        Object first = new Object();
+        policy.admit(HelloKind.FULL, peer, 1);
+        policy.started(peer, first);
+        assertThat(policy.admit(HelloKind.FULL, peer, 2)).isEqualTo(Decision.ADMITTED);
+        Object second = new Object();
+        policy.started(peer, second);
+        assertThat(policy.finished(peer, first, Outcome.ABANDONED)).isFalse();
+        assertThat(policy.finished(peer, second, Outcome.COMPLETED)).isTrue();
+        assertThat(policy.counters.abandoned.sum()).isEqualTo(1);
+        assertThat(policy.counters.completedFull.sum()).isEqualTo(1);
+        assertThat(policy.inFlight()).isZero();
+    }
+
+    @Test
+    void off_admits_everything_and_still_counts_what_happens() {
+        AdmissionPolicy policy = policy(AdmissionSettings.builder().mode(AdmissionMode.OFF).rate(1).burst(1)
+                .maxInFlight(1));
+        for (int i = 0; i < 100; i++) {
+            assertThat(fullHello(policy, peer(1, i))).isEqualTo(Decision.ADMITTED);
+        }
+        assertThat(policy.inFlight()).isEqualTo(100);
+        assertThat(policy.inFlightLimit()).isEqualTo(Integer.MAX_VALUE);
+        advance(Duration.ofSeconds(30));
+        policy.expire();
+        assertThat(policy.counters.abandoned.sum()).isEqualTo(100);
+    }
+
+    @Test
+    void latency_of_completed_full_handshakes_is_recorded_from_admission() {
+        AdmissionPolicy policy = policy(fixed());
+        fullHello(policy, peer(1, 1));
+        advance(Duration.ofMillis(40));
+        policy.finished(peer(1, 1), null, Outcome.COMPLETED);
+        assertThat(policy.fullLatencyMicros.getIntervalHistogram().getMaxValue())
+                .isCloseTo(TimeUnit.MILLISECONDS.toMicros(40), org.assertj.core.data.Percentage.withPercentage(1));
+    }
+}

@@ -1,0 +1,40 @@
+package io.corral.cloud.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code corral-cloud run --admission ...}: a value out of range names the flag and its range, before anything starts. */
+class AdmissionOptionsTest {
+    @TempDir
+    Path tmp;
+
+    private String runErr(String... admission) {
+        String[] args = new String[3 + admission.length];
+        args[0] = "run";
+        args[1] = "--data";
+        args[2] = tmp.resolve("data").toString();
+        System.arraycopy(admission, 0, args, 3, admission.length);
+        StringWriter err = new StringWriter();
+        int exit = CloudCli.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                .execute(args);
+        assertThat(exit).as(err.toString()).isEqualTo(CloudCli.EXIT_USAGE);
+        assertThat(tmp.resolve("data")).as("nothing initialised for a bad flag").doesNotExist();
+        return err.toString();
+    }
+
+    @Test
+    void admission_flags_out_of_range_name_the_flag_and_the_range() {
+        assertThat(runErr("--admission", "static", "--admission-rate", "0"))
+                .contains("--admission-rate must be in [1, 100000], was 0");
+        assertThat(runErr("--admission-in-flight", "8", "--admission-per-source", "9"))
+                .contains("--admission-per-source must be in [1, 8], was 9");
+        assertThat(runErr("--handshake-deadline", "0")).contains("--handshake-deadline must be in [1 s, 10 min]");
+        assertThat(runErr("--queue-delay-target", "5")).contains("--queue-delay-target must be in [10 ms, 10 s], was 5 ms");
+        assertThat(runErr("--admission", "maybe")).contains("'maybe' is not an admission mode: use off, static or adaptive");
+    }
+}

@@ -1,0 +1,278 @@
+package io.corral.cloud.ops;
+
+import static io.corral.cloud.ops.PageReceiver.pagerDuty;
+import static io.corral.cloud.ops.PageReceiver.slack;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.corral.cloud.events.Event;
+import io.corral.cloud.events.InProcessEventBus;
+import io.corral.cloud.ops.MiniPipeline.Fault;
+import io.corral.cloud.testkit.Await;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each built-in rule against a real failure: a killed worker, a silently dropping worker, a stalled sink, files
+ * held open, a bus whose traffic stops, a receiver that refuses. Pages go to a real HTTP receiver.
+ */
+class AlertRulesTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private MiniPipeline pipeline() throws Exception {
+        return new MiniPipeline(Files.createFile(dir.resolve("fd-target")), Long.MAX_VALUE);
+    }
+
+    @Test
+    void killed_worker_pages_degrades_integrations_and_resolves_when_it_is_back() throws Exception {
+        try (MiniPipeline pipeline = pipeline();
+             OpsFixture f = new OpsFixture(pipeline, c -> c.workerDown(Duration.ofSeconds(1), 3,
+                     Duration.ofMinutes(10)))) {
+            for (String name : List.of("worker-1", "worker-2", "worker-3")) {
+                pipeline.startWorker(name, Fault.NONE);
+            }
+            Thread.sleep(500);
+            assertThat(f.pager.received()).isEmpty();
+
+            pipeline.kill("worker-2");
+            long conditionHolds = System.currentTimeMillis() + 1000;
+            PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.WORKER_DOWN), WAIT);
+
+            assertThat(page.at() - conditionHolds).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            assertThat(page.body().path("routing_key").asText()).isEqualTo("test-key");
+            assertThat(page.body().path("payload").path("severity").asText()).isEqualTo("critical");
+            assertThat(page.body().path("payload").path("component").asText()).isEqualTo("Integrations");
+            assertThat(page.body().path("payload").path("summary").asText()).contains("worker-2: no heartbeat");
+            assertThat(page.body().path("payload").path("source").asText()).isEqualTo("test-cloud");
+            assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
+            assertThat(f.component(Component.DEVICE_CONNECTIVITY)).isEqualTo(StatusReport.State.OPERATIONAL);
+            assertThat(f.ops.status().incidents()).singleElement().satisfies(i -> {
+                assertThat(i.open()).isTrue();
+                assertThat(i.timeline().getFirst().status()).isEqualTo("investigating");
+            });
+
+            pipeline.restart("worker-2");
+            f.pager.await(pagerDuty("resolve", RuleId.WORKER_DOWN), WAIT);
+            Await.until("status back to operational",
+                    () -> f.component(Component.INTEGRATIONS) == StatusReport.State.OPERATIONAL);
+            Incident incident = f.ops.status().incidents().getFirst();
+            assertThat(incident.open()).isFalse();
+            assertThat(incident.timeline().getLast().status()).isEqualTo("resolved");
+        }
+    }
+
+    @Test
+    void worker_restarting_again_and_again_pages() throws Exception {
+        try (MiniPipeline pipeline = pipeline();
+             OpsFixture f = new OpsFixture(pipeline, c -> c.workerDown(Duration.ofSeconds(5), 3,
+                     Duration.ofMinutes(10)))) {
+            pipeline.supervise(true);
+            pipeline.startWorker("worker-2", Fault.CRASHES_EACH_ITEM);
+            pipeline.publish(5);
+
+            PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.WORKER_DOWN), WAIT);
+            assertThat(page.body().path("payload").path("summary").asText()).contains("worker-2: restarted");
+        }
+    }
+
+    @Test
+    void one_worker_of_three_dropping_silently_is_caught_by_the_flow_imbalance_rule() throws Exception {
+        try (MiniPipeline pipeline = pipeline();
+             OpsFixture f = new OpsFixture(pipeline, c -> c.flowImbalance(Duration.ofSeconds(2), 0.05, 5))) {
+            pipeline.startWorker("worker-1", Fault.NONE);
+            pipeline.startWorker("worker-2", Fault.NONE);
+            pipeline.startWorker("worker-3", Fault.DROPS_SILENTLY);
+            AtomicLong stop = new AtomicLong();
+            Thread traffic = Thread.ofVirtual().start(() -> {
+                while (stop.get() == 0) {
+                    pipeline.publish(5);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.FLOW_IMBALANCE), WAIT);
+                assertThat(page.body().path("payload").path("summary").asText()).contains("missing");
+                // Traffic never stopped, and no worker is down: only the conservation check sees it.
+                assertThat(pipeline.sunk()).isNotEmpty();
+                assertThat(f.ops.activeAlerts()).extracting(Alert::rule).doesNotContain(RuleId.WORKER_DOWN);
+                assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
+
+                pipeline.setFault("worker-3", Fault.NONE);
+                f.pager.await(pagerDuty("resolve", RuleId.FLOW_IMBALANCE), WAIT);
+            } finally {
+                stop.set(1);
+                traffic.join();
+            }
+        }
+    }
+
+    @Test
+    void stalled_sink_pages_a_delivery_backlog_and_resolves_when_it_drains() throws Exception {
+        try (MiniPipeline pipeline = pipeline();
+             OpsFixture f = new OpsFixture(pipeline, c -> c.deliveryBacklog(Duration.ofSeconds(1)))) {
+            pipeline.startWorker("worker-1", Fault.NONE);
+            pipeline.stallSink(true);
+            pipeline.publish(10);
+            long conditionHolds = System.currentTimeMillis() + 1000;
+
+            PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.DELIVERY_BACKLOG), WAIT);
+            assertThat(page.at() - conditionHolds).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            assertThat(page.body().path("payload").path("summary").asText()).contains("oldest pending delivery");
+            assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
+
+            pipeline.stallSink(false);
+            f.pager.await(pagerDuty("resolve", RuleId.DELIVERY_BACKLOG), WAIT);
+            assertThat(pipeline.sunk()).hasSize(10);
+        }
+    }
+
+    @Test
+    void holding_fds_open_past_80_percent_pages_and_releasing_them_resolves() throws Exception {
+        ProcessFds fds = new ProcessFds();
+        OpsSignals.Fds before = fds.fds().orElseThrow(() -> new AssertionError("fd counts need a Unix JVM"));
+        // Measured against a budget 600 above what is open now (or the process limit if lower): real fds, quickly.
+        long budget = Math.min(before.max(), before.open() + 600);
+        Path target = Files.createFile(dir.resolve("held"));
+        List<FileChannel> held = new ArrayList<>();
+        try (OpsFixture f = new OpsFixture(fds, c -> c.fileDescriptorBudget(budget)
+                .fileDescriptors(0.8, Duration.ofHours(1), Duration.ofSeconds(2)))) {
+            Thread.sleep(400);
+            assertThat(f.ops.activeAlerts()).isEmpty();
+            while (fds.fds().orElseThrow().open() <= budget * 0.82) {
+                held.add(FileChannel.open(target, StandardOpenOption.READ));
+            }
+            long crossed = System.currentTimeMillis();
+
+            PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.FILE_DESCRIPTORS), WAIT);
+            assertThat(page.at() - crossed).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            assertThat(page.body().path("payload").path("summary").asText()).contains("file descriptors");
+            assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
+
+            for (FileChannel c : held) {
+                c.close();
+            }
+            held.clear();
+            f.pager.await(pagerDuty("resolve", RuleId.FILE_DESCRIPTORS), WAIT);
+            Await.until("incident resolved", () -> f.ops.status().incidents().stream().noneMatch(Incident::open));
+        } finally {
+            for (FileChannel c : held) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void event_traffic_below_its_learned_baseline_opens_a_ticket_not_a_page() throws Exception {
+        InProcessEventBus bus = new InProcessEventBus();
+        OpsSignals published = new OpsSignals() {
+            @Override
+            public Optional<Long> eventsPublished() {
+                return Optional.of(bus.publishedCount());
+            }
+        };
+        AtomicLong rate = new AtomicLong(40);
+        Thread traffic = Thread.ofVirtual().start(() -> {
+            while (rate.get() >= 0) {
+                for (int i = 0; i < rate.get() / 20; i++) {
+                    bus.publish(Event.create("temp", new byte[] {1}, Event.TEXT_PLAIN, 60, "api", "alice"));
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try (OpsFixture f = new OpsFixture(published, c -> c.eventTrafficLow(0.5, Duration.ofSeconds(1),
+                Duration.ofSeconds(30), Duration.ofSeconds(2), 1).holdFor(RuleId.EVENT_TRAFFIC_LOW,
+                Duration.ofMillis(600)))) {
+            Thread.sleep(2_500);
+            assertThat(f.ops.activeAlerts()).isEmpty();
+
+            rate.set(0);
+            f.slack.await(slack("FIRING", RuleId.EVENT_TRAFFIC_LOW), WAIT);
+            assertThat(f.component(Component.EVENTS_AND_STREAMS)).isEqualTo(StatusReport.State.DEGRADED);
+            assertThat(f.pager.received()).as("a ticket rule never pages").isEmpty();
+
+            rate.set(40);
+            PageReceiver.Received resolved = f.slack.await(slack("RESOLVED", RuleId.EVENT_TRAFFIC_LOW), WAIT);
+            assertThat(resolved.body().path("attachments").get(0).path("color").asText()).isEqualTo("good");
+        } finally {
+            rate.set(-1);
+            traffic.join();
+            bus.close();
+        }
+    }
+
+    @Test
+    void most_handshakes_deferred_opens_a_ticket() throws Exception {
+        AtomicLong admitted = new AtomicLong();
+        AtomicLong deferred = new AtomicLong();
+        OpsSignals admission = new OpsSignals() {
+            @Override
+            public Optional<Admission> admission() {
+                return Optional.of(new Admission(admitted.get(), deferred.get()));
+            }
+        };
+        try (OpsFixture f = new OpsFixture(admission, c -> c.admissionDeferring(0.5, Duration.ofSeconds(1), 20)
+                .holdFor(RuleId.ADMISSION_DEFERRING, Duration.ofMillis(600)))) {
+            long until = System.currentTimeMillis() + 3_000;
+            while (System.currentTimeMillis() < until && f.slack.received().isEmpty()) {
+                admitted.addAndGet(2);
+                deferred.addAndGet(18);
+                Thread.sleep(50);
+            }
+            PageReceiver.Received ticket = f.slack.await(slack("FIRING", RuleId.ADMISSION_DEFERRING), WAIT);
+            assertThat(ticket.body().path("text").asText()).contains("handshakes deferred");
+            assertThat(f.component(Component.DEVICE_CONNECTIVITY)).isEqualTo(StatusReport.State.DEGRADED);
+            f.slack.await(slack("RESOLVED", RuleId.ADMISSION_DEFERRING), WAIT);
+        }
+    }
+
+    @Test
+    void failing_pager_is_retried_shown_on_the_status_page_and_reported_through_the_ticket_route() throws Exception {
+        try (MiniPipeline pipeline = pipeline();
+             OpsFixture f = new OpsFixture(pipeline, c -> c.deliveryBacklog(Duration.ofMillis(300))
+                     .notifierFailing(3))) {
+            pipeline.startWorker("worker-1", Fault.NONE);
+            f.pager.fail(1, 503);
+            pipeline.stallSink(true);
+            pipeline.publish(1);
+            // One refusal, then the retry gets through.
+            f.pager.await(pagerDuty("trigger", RuleId.DELIVERY_BACKLOG), WAIT);
+            assertThat(f.pager.attempts()).isGreaterThanOrEqualTo(2);
+
+            f.pager.fail(1_000, 500);
+            pipeline.stallSink(false);
+            f.slack.await(slack("FIRING", RuleId.NOTIFIER_FAILING), WAIT);
+            NotifierHealth pager = f.ops.notifierHealth().stream().filter(h -> h.name().equals("pagerduty"))
+                    .findFirst().orElseThrow();
+            assertThat(pager.healthy()).isFalse();
+            assertThat(pager.lastError()).contains("HTTP 500");
+            assertThat(StatusPage.html(f.ops.status())).contains("FAILING");
+            assertThat(StatusPage.json(f.ops.status()).get("notifiers").toString()).contains("healthy=false");
+
+            // A notifier's health is known from its sends: the next page that gets through clears it.
+            f.pager.fail(0, 500);
+            pipeline.stallSink(true);
+            pipeline.publish(1);
+            f.slack.await(slack("RESOLVED", RuleId.NOTIFIER_FAILING), Duration.ofSeconds(15));
+            pipeline.stallSink(false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.corral.cloud.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.corral.cloud.testkit.Await;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The watchdog sheds above the high-water mark, recovers below the low-water mark, and says so each time. */
+class FdWatchdogTest {
+
+    @Test
+    void sheds_at_the_high_water_mark_and_recovers_below_the_low_one() {
+        AtomicLong open = new AtomicLong(10);
+        List<String> heard = new CopyOnWriteArrayList<>();
+        try (FdWatchdog watchdog = new FdWatchdog(0.8, 0.7, Duration.ofMillis(10), open::get, () -> 100)) {
+            watchdog.addListener(new FdWatchdog.Listener() {
+                @Override
+                public void onShedding(long openFds, long maxFds) {
+                    heard.add("shed " + openFds + "/" + maxFds);
+                }
+
+                @Override
+                public void onRecovered(long openFds, long maxFds) {
+                    heard.add("recovered " + openFds + "/" + maxFds);
+                }
+            });
+            assertThat(watchdog.shedding()).isFalse();
+            open.set(80);
+            Await.until("shedding", watchdog::shedding);
+            open.set(75);
+            Await.until("the watchdog has looked again", () -> watchdog.openFds() == 75);
+            assertThat(watchdog.shedding()).as("between the marks it keeps shedding").isTrue();
+            open.set(69);
+            Await.until("recovered", () -> !watchdog.shedding());
+            assertThat(heard).containsExactly("shed 80/100", "recovered 69/100");
+        }
+    }
+
+    @Test
+    void refuses_marks_out_of_order() {
+        assertThatThrownBy(() -> FdWatchdog.start(0.5, 0.6, Duration.ofSeconds(1)))
+                .hasMessage("fd lowWater must be in (0, highWater 0.5), was 0.6");
+        assertThatThrownBy(() -> FdWatchdog.start(1.5, 0.6, Duration.ofSeconds(1)))
+                .hasMessage("fd highWater must be in (0, 1], was 1.5");
+    }
+}

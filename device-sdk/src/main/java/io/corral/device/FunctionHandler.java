@@ -1,0 +1,12 @@
+package io.corral.device;
+
+/**
+ * A function the cloud can call on this device. The argument is UTF-8 text of at most 1024 bytes; the answer
+ * is a 32-bit integer. When the handler throws, the cloud gets a 5.00 with the exception's message.
+ *
+ * <pre>{@code device.function("led", arg -> arg.equals("on") ? 1 : 0);}</pre>
+ */
+@FunctionalInterface
+public interface FunctionHandler {
+    int call(String argument) throws Exception;
+}

@@ -1,0 +1,22 @@
+# Shared by the launchers (sourced, not run): finds a JDK >= 21, rebuilds a stale jar, then runs it.
+corral_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# corral_run_jar MODULE JAR [ARGS...]: builds MODULE (and what it depends on) when JAR, relative to the
+# repository root, is missing or older than any pom or source file, then replaces this shell with java -jar JAR.
+# CORRAL_JAVA_OPTS, if set, goes to the JVM (for example -Xmx2g).
+corral_run_jar() {
+  local module=$1 jar=$corral_root/$2
+  shift 2
+  local java_home
+  java_home=$("$corral_root/scripts/find-jdk")
+  # Any module's change counts: a jar contains its dependencies, and a needless rebuild only costs time.
+  if [[ ! -f $jar ]] || [[ -n $(find "$corral_root/pom.xml" "$corral_root"/*/pom.xml "$corral_root"/*/src \
+      -newer "$jar" -type f -print -quit) ]]; then
+    echo "building ${jar#"$corral_root"/} ..." >&2
+    # Maven's output goes to stderr so that the command's stdout (for example --json) stays clean.
+    JAVA_HOME=$java_home "$corral_root/scripts/mvnw-jdk" -B -q -DskipTests -pl "$module" -am package >&2
+  fi
+  local -a java_opts=()
+  read -r -a java_opts <<< "${CORRAL_JAVA_OPTS:-}"
+  exec "$java_home/bin/java" "${java_opts[@]}" -jar "$jar" "$@"
+}
