@@ -81,8 +81,10 @@ class HerdEndToEndTest {
             assertThat(result.at("/recovery/time_to_100_percent_s").isNumber()).isTrue();
             assertThat(result.at("/handshakes/completed_resumed").asLong()).isZero();
             assertThat(result.at("/cloud/admission_mode").asText()).isEqualTo("static");
+            // Up to a few handshakes admitted while the baseline scrape was on its way are not in "admitted".
+            long reconnected = result.at("/recovery/devices_reconnected").asLong();
             assertThat(result.at("/cloud/admitted").asLong()).isGreaterThanOrEqualTo(
-                    result.at("/recovery/devices_reconnected").asLong());
+                    reconnected - Math.max(5, reconnected / 20));
             // Accounted for: admitted handshakes and ended ones (completed, abandoned, failed) agree, up to the few
             // still in flight at the last scrape or counted across its edge when the machine is busy.
             long admittedTotal = result.at("/cloud/admitted").asLong();
@@ -90,7 +92,9 @@ class HerdEndToEndTest {
                     + result.at("/cloud/failed").asLong();
             assertThat(Math.abs(admittedTotal - ended)).as("admitted %d vs ended %d", admittedTotal, ended)
                     .isLessThanOrEqualTo(Math.max(5, admittedTotal / 20));
-            // In no window of the run did the cloud admit more than rate * t + burst (+1 for the scrape's skew).
+            // In no window of the run did the cloud admit more than rate * t + burst. Each point's time is taken
+            // when its scrape starts and its count when the cloud answers, so a window may be longer than it says
+            // by up to one scrape's latency: allow a quarter of a second of admissions and one for rounding.
             JsonNode t = result.at("/series/t_s");
             JsonNode admitted = result.at("/series/cloud_admitted");
             for (int from = 0; from < t.size(); from++) {
@@ -99,7 +103,7 @@ class HerdEndToEndTest {
                     sum += admitted.get(to).asLong();
                     double seconds = t.get(to).asDouble() - t.get(from).asDouble();
                     assertThat(sum).as("admitted between t=%s and t=%s", t.get(from), t.get(to))
-                            .isLessThanOrEqualTo((long) Math.floor(RATE * seconds + BURST + 1));
+                            .isLessThanOrEqualTo((long) Math.floor(RATE * (seconds + 0.25) + BURST + 1));
                 }
             }
             assertThat(Files.readString(report)).contains("<img alt=\"Connected devices\" src=\"data:image/png;base64,")

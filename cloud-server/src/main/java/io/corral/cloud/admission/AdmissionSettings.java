@@ -22,6 +22,7 @@ public final class AdmissionSettings {
     private final Duration handshakeDeadline;
     private final Duration stallTimeout;
     private final Duration queueDelayTarget;
+    private final Duration latencyTarget;
     private final double minRate;
     private final double maxRate;
     private final double cpuCeiling;
@@ -38,6 +39,7 @@ public final class AdmissionSettings {
         this.handshakeDeadline = b.handshakeDeadline;
         this.stallTimeout = b.stallTimeout;
         this.queueDelayTarget = b.queueDelayTarget;
+        this.latencyTarget = b.latencyTarget;
         this.minRate = b.minRate;
         this.maxRate = b.maxRate;
         this.cpuCeiling = b.cpuCeiling;
@@ -115,6 +117,15 @@ public final class AdmissionSettings {
         return queueDelayTarget;
     }
 
+    /**
+     * Adaptive: the 90th percentile of full handshakes' duration (admission to completion) above which the rate is
+     * lowered. A handshake much slower than a device's first retransmission (1 s) makes it send its flight again,
+     * and one slower than its timeout is abandoned: work wasted on both sides.
+     */
+    public Duration latencyTarget() {
+        return latencyTarget;
+    }
+
     /** Adaptive: the rate never goes below this. */
     public double minRate() {
         return minRate;
@@ -143,8 +154,9 @@ public final class AdmissionSettings {
                     + "(%d per source), resumptions %.0f/s burst %d", rate, burst, maxInFlight, perSourceInFlight,
                     resumptionRate, resumptionBurst);
             case ADAPTIVE -> String.format(java.util.Locale.ROOT, "admission adaptive: from %.0f/s in [%.0f, %.0f], "
-                    + "latency target %d ms, CPU ceiling %.0f%%, at most %d in flight, resumptions %.0f/s", rate,
-                    minRate, maxRate, queueDelayTarget.toMillis(), cpuCeiling * 100, maxInFlight, resumptionRate);
+                    + "queue-delay target %d ms, handshake latency target %d ms, CPU ceiling %.0f%%, at most %d in "
+                    + "flight, resumptions %.0f/s", rate, minRate, maxRate, queueDelayTarget.toMillis(),
+                    latencyTarget.toMillis(), cpuCeiling * 100, maxInFlight, resumptionRate);
         };
     }
 
@@ -162,6 +174,7 @@ public final class AdmissionSettings {
      *   <li>{@code handshakeDeadline}: 30 s (a device's default handshake timeout), in [1 s, 10 min]</li>
      *   <li>{@code stallTimeout}: 10 s (the handshake deadline when that is shorter), in [100 ms, handshakeDeadline]</li>
      *   <li>{@code queueDelayTarget}: 1 s, in [10 ms, 10 s]</li>
+     *   <li>{@code latencyTarget}: 1 s, in [50 ms, 30 s]</li>
      *   <li>{@code minRate}: 10 per second; {@code maxRate}: 20000 per second; minRate &le; rate &le; maxRate</li>
      *   <li>{@code cpuCeiling}: 0.9, in [0.1, 1.0]</li>
      *   <li>{@code controlInterval}: 250 ms, in [10 ms, 10 s]</li>
@@ -179,6 +192,7 @@ public final class AdmissionSettings {
         /** Null until set: the default follows the handshake deadline (10 s, or the deadline when shorter). */
         private Duration stallTimeout;
         private Duration queueDelayTarget = Duration.ofSeconds(1);
+        private Duration latencyTarget = Duration.ofSeconds(1);
         private double minRate = 10;
         private double maxRate = 20_000;
         private double cpuCeiling = 0.9;
@@ -239,6 +253,11 @@ public final class AdmissionSettings {
             return this;
         }
 
+        public Builder latencyTarget(Duration latencyTarget) {
+            this.latencyTarget = latencyTarget;
+            return this;
+        }
+
         /** The adaptive rate's floor and ceiling. */
         public Builder rateRange(double minRate, double maxRate) {
             this.minRate = minRate;
@@ -277,6 +296,7 @@ public final class AdmissionSettings {
             }
             between("stallTimeout", stallTimeout, Duration.ofMillis(100), handshakeDeadline);
             between("queueDelayTarget", queueDelayTarget, Duration.ofMillis(10), Duration.ofSeconds(10));
+            between("latencyTarget", latencyTarget, Duration.ofMillis(50), Duration.ofSeconds(30));
             between("minRate", minRate, 1, 100_000);
             between("maxRate", maxRate, minRate, 1_000_000);
             if (mode == AdmissionMode.ADAPTIVE) {

@@ -5,9 +5,10 @@ package io.corral.cloud.admission;
  * with its window, with a slow start so that a cold cloud reaches its capacity in a few steps.
  *
  * <ul>
- *   <li><b>Decrease</b> when the 90th percentile of the queue delay over the last interval (admission to the
- *       start of the handshake's work) is above the target: admitted handshakes wait for the cloud's threads, so
- *       the rate is above what the cloud can do. The rate drops to {@value #DECREASE} of
+ *   <li><b>Decrease</b> when, over the last interval, the 90th percentile of the queue delay (admission to the
+ *       start of the handshake's work) or of the handshake latency (admission to completion) is above its
+ *       target: admitted handshakes wait for the cloud's threads, or share a saturated CPU so that each takes
+ *       longer, so the rate is above what the cloud can do. The rate drops to {@value #DECREASE} of
  *       itself, and that level becomes the slow-start threshold. No second decrease follows until the handshakes
  *       admitted before the first had time to drain ({@link #COOLDOWN_INTERVALS} intervals).</li>
  *   <li><b>Increase</b> only while the rate turns devices away (it is what limits them), handshakes complete,
@@ -34,13 +35,19 @@ final class AimdRate {
      * @param completed      full handshakes completed
      * @param queueP90Nanos  90th percentile of admission-to-start
      * @param cpu            the process's share of its CPUs
+     * @param latencyP90Nanos 90th percentile of admission-to-completion of the handshakes completed
      */
-    record Interval(long deferred, long started, long completed, long queueP90Nanos, double cpu) {
+    record Interval(long deferred, long started, long completed, long queueP90Nanos, double cpu,
+                    long latencyP90Nanos) {
+        Interval(long deferred, long started, long completed, long queueP90Nanos, double cpu) {
+            this(deferred, started, completed, queueP90Nanos, cpu, 0);
+        }
     }
 
     private final double minRate;
     private final double maxRate;
     private final long queueDelayTargetNanos;
+    private final long latencyTargetNanos;
     private final double cpuCeiling;
     private double rate;
     private double threshold = Double.POSITIVE_INFINITY;
@@ -50,6 +57,7 @@ final class AimdRate {
         this.minRate = settings.minRate();
         this.maxRate = settings.maxRate();
         this.queueDelayTargetNanos = settings.queueDelayTarget().toNanos();
+        this.latencyTargetNanos = settings.latencyTarget().toNanos();
         this.cpuCeiling = settings.cpuCeiling();
         this.rate = settings.rate();
     }
@@ -61,7 +69,8 @@ final class AimdRate {
     /** One control step; returns the new rate. */
     double next(Interval interval) {
         sinceDecrease++;
-        boolean late = interval.started() > 0 && interval.queueP90Nanos() > queueDelayTargetNanos;
+        boolean late = interval.started() > 0 && interval.queueP90Nanos() > queueDelayTargetNanos
+                || interval.completed() > 0 && interval.latencyP90Nanos() > latencyTargetNanos;
         if (late) {
             if (sinceDecrease > COOLDOWN_INTERVALS) {
                 threshold = Math.max(minRate, rate * DECREASE);

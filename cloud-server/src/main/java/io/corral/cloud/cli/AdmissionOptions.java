@@ -25,7 +25,8 @@ final class AdmissionOptions {
             "resumptionRate", "--resumption-rate",
             "resumptionBurst", "--resumption-burst",
             "handshakeDeadline", "--handshake-deadline",
-            "queueDelayTarget", "--queue-delay-target");
+            "queueDelayTarget", "--queue-delay-target",
+            "latencyTarget", "--handshake-latency-target");
 
     @Option(names = "--admission", paramLabel = "MODE", defaultValue = "adaptive", converter = ModeConverter.class,
             description = {"How new DTLS handshakes are admitted: off (all at once, the baseline), static (the rate,",
@@ -67,6 +68,11 @@ final class AdmissionOptions {
                     + "rate is lowered; in [10 ms, 10 s]. Default: 1000.")
     private Integer queueDelayTargetMillis;
 
+    @Option(names = "--handshake-latency-target", paramLabel = "MILLIS",
+            description = "Adaptive: the p90 duration of admitted full handshakes (admission to completion) above "
+                    + "which the rate is lowered; in [50 ms, 30 s]. Default: 1000.")
+    private Integer latencyTargetMillis;
+
     /** The settings these options describe; a value out of range fails naming its flag and the range. */
     AdmissionSettings settings(CommandLine commandLine) {
         AdmissionSettings.Builder builder = AdmissionSettings.builder().mode(mode);
@@ -93,6 +99,9 @@ final class AdmissionOptions {
         }
         if (queueDelayTargetMillis != null) {
             builder.queueDelayTarget(Duration.ofMillis(queueDelayTargetMillis));
+        }
+        if (latencyTargetMillis != null) {
+            builder.latencyTarget(Duration.ofMillis(latencyTargetMillis));
         }
         try {
             return builder.build();

@@ -56,6 +56,11 @@ public final class Ops implements AutoCloseable {
     private final ReentrantLock evaluation = new ReentrantLock();
     private final ScheduledExecutorService scheduler;
     private volatile List<Alert> active = List.of();
+    /**
+     * Notifications decided during one evaluation, sent only once its results are published: whoever is paged
+     * and looks at the status page at once sees the alert there.
+     */
+    private final List<Runnable> outbox = new ArrayList<>();
     private volatile Map<RuleId, StatusReport.RuleStatus> ruleStatus = Map.of();
     private long lastPrune;
     private boolean started;
@@ -193,6 +198,9 @@ public final class Ops implements AutoCloseable {
                 }
             }
         } finally {
+            // Also after a failure half-way: the rules that changed state must still be told.
+            outbox.forEach(Runnable::run);
+            outbox.clear();
             evaluation.unlock();
         }
     }
@@ -228,9 +236,12 @@ public final class Ops implements AutoCloseable {
         state.lastRecorded = state.summary;
         state.lastUpdate = now;
         Alert alert = alertOf(id, settings, state);
-        notify(new Notification(Notification.Action.TRIGGER, id, settings.severity(), id.component(),
-                state.summary, now, source, state.incidentId), settings.route());
-        listener.alertFired(alert);
+        Notification trigger = new Notification(Notification.Action.TRIGGER, id, settings.severity(),
+                id.component(), state.summary, now, source, state.incidentId);
+        outbox.add(() -> {
+            notify(trigger, settings.route());
+            listener.alertFired(alert);
+        });
     }
 
     private void resolve(RuleId id, AlertConfig.RuleSettings settings, RuleState state, Instant now) {
@@ -238,13 +249,16 @@ public final class Ops implements AutoCloseable {
         String lasted = Rules.age(Duration.between(state.since, now));
         store.resolve(state.incidentId, "Resolved: the condition cleared after " + lasted + ". Last seen: "
                 + state.summary, now);
-        notify(new Notification(Notification.Action.RESOLVE, id, settings.severity(), id.component(),
-                "cleared after " + lasted + "; last seen: " + state.summary, now, source, state.incidentId),
-                settings.route());
+        Notification resolve = new Notification(Notification.Action.RESOLVE, id, settings.severity(),
+                id.component(), "cleared after " + lasted + "; last seen: " + state.summary, now, source,
+                state.incidentId);
+        outbox.add(() -> {
+            notify(resolve, settings.route());
+            listener.alertResolved(alert);
+        });
         state.firing = false;
         state.incidentId = 0;
         state.lastRecorded = null;
-        listener.alertResolved(alert);
     }
 
     private void notify(Notification n, Route route) {

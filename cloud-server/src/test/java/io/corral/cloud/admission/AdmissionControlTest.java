@@ -103,6 +103,29 @@ class AdmissionControlTest {
     }
 
     @Test
+    void aimd_backs_off_when_handshakes_take_longer_than_the_latency_target_though_none_waits_to_start() {
+        // A saturated CPU time-slices the handshakes: each starts at once, but takes longer to finish.
+        AimdRate aimd = new AimdRate(AdmissionSettings.builder().mode(AdmissionMode.ADAPTIVE).rate(400)
+                .rateRange(10, 10_000).queueDelayTarget(Duration.ofMillis(200)).latencyTarget(Duration.ofSeconds(1))
+                .build());
+        long fast = Duration.ofMillis(5).toNanos();
+        long withinTarget = Duration.ofMillis(800).toNanos();
+        long late = Duration.ofMillis(2500).toNanos();
+        assertThat(aimd.next(new AimdRate.Interval(300, 100, 100, fast, 0.5, withinTarget))).isEqualTo(600);
+        assertThat(aimd.next(new AimdRate.Interval(300, 150, 100, fast, 0.99, late)))
+                .isEqualTo(600 * AimdRate.DECREASE);
+        // Nothing completed in the interval: no latency sample, no verdict on it.
+        assertThat(aimd.next(new AimdRate.Interval(0, 0, 0, 0, 0.2, late))).isEqualTo(600 * AimdRate.DECREASE);
+    }
+
+    @Test
+    void a_latency_target_out_of_range_is_refused_naming_it() {
+        assertThatThrownBy(() -> AdmissionSettings.builder().latencyTarget(Duration.ofMillis(10)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("latencyTarget must be in [50 ms, 30 s], was 10 ms");
+    }
+
+    @Test
     void aimd_holds_when_nobody_waits_or_the_cpu_is_at_its_ceiling() {
         AimdRate aimd = new AimdRate(adaptive());
         long fast = Duration.ofMillis(20).toNanos();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.cloud.Cloud;
 import io.corral.cloud.api.ApiCloud.Response;
+import io.corral.cloud.testkit.Await;
 import io.corral.device.Device;
 import io.corral.device.DeviceCredentials;
 import java.time.Duration;
@@ -118,6 +119,8 @@ class DeviceApiTest extends ApiCloudTest {
         DeviceCredentials never = api.provision(token, "{}");
         Device gone = lamp();
         gone.disconnect();
+        // disconnect() returns once the goodbye is sent; the cloud drops the session when it reads it.
+        Await.until("the session is gone", () -> !api.cloud().sessions().isOnline(gone.id()));
 
         String neverConnected = api.post(token, "/v1/devices/" + never.deviceId() + "/led", "{}").error(409, "device_offline");
         String disconnected = api.get(token, "/v1/devices/" + gone.id() + "/temp").error(409, "device_offline");

@@ -66,7 +66,7 @@ class AlertingEndToEndTest {
             }
             Await.until("10 devices online", () -> cloud.sessions().size() == 10);
             assertThat(component(cloud, "Device connectivity").path("status").asText()).isEqualTo("operational");
-            Thread.sleep(600); // three evaluations see the 10 devices
+            cloud.ops().orElseThrow().evaluateNow(); // the rule has now seen the 10 devices
 
             for (Device device : devices.subList(0, 5)) {
                 device.close();
@@ -100,8 +100,9 @@ class AlertingEndToEndTest {
             });
             JsonNode incident = JSON.readTree(get(cloud, "/v1/status").body()).path("incidents").get(0);
             assertThat(incident.path("status").asText()).isEqualTo("resolved");
+            // Updates may come in between while devices reconnect one by one; it opens and it resolves.
             assertThat(incident.path("timeline")).extracting(u -> u.path("status").asText())
-                    .containsExactly("investigating", "resolved");
+                    .startsWith("investigating").endsWith("resolved");
         }
     }
 

@@ -43,8 +43,10 @@ class CrashSafetyTest {
         PskFleet fleet = new PskFleet(data, "alice", DEVICES);
         try (HttpSink sink = HttpSink.start(8);
              SqliteIntegrationDatabase db = SqliteIntegrationDatabase.open(data)) {
-            // Slow: 8 threads at 10 ms a request, a few hundred a second, so a backlog builds up in the queue.
-            sink.respondWith(r -> new Answer(200, "ok", Duration.ofMillis(10)));
+            // Slow until the kill: 8 threads at 50 ms a request, 160 a second, so a backlog builds up in the queue
+            // whatever the speed of this machine; fast afterwards, so the restarted cloud drains it quickly.
+            AtomicBoolean slowSink = new AtomicBoolean(true);
+            sink.respondWith(r -> new Answer(200, "ok", Duration.ofMillis(slowSink.get() ? 50 : 0)));
             db.integrations().create("alice", IntegrationJson.parseSpec("""
                     {"event": "crash", "type": "webhook", "webhook": {"url": "%s"}}""".formatted(sink.url("/in"))));
             db.close();
@@ -63,6 +65,7 @@ class CrashSafetyTest {
                 left = fleet.publish(cloudAddress(port), "crash", payloads, killed);
                 killer.join();
                 sinkAtKill = sink.pending().size();
+                slowSink.set(false);
                 System.out.printf("CrashSafetyTest: killed pid %d after %d acknowledged events; the sink had %d; "
                         + "last stats: %s%n", cloud.pid(), fleet.acknowledged().size(), sinkAtKill, cloud.lastStats());
             }

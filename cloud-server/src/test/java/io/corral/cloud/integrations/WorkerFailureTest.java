@@ -51,9 +51,13 @@ class WorkerFailureTest {
         sink.close();
     }
 
-    private void start(WorkerHooks hooks) {
+    /**
+     * @param hangTimeout silence after which the supervisor abandons a worker: short where a worker hangs on
+     *                    purpose, long elsewhere so that a healthy worker starved of CPU is never taken for hung
+     */
+    private void start(WorkerHooks hooks, Duration hangTimeout) {
         integrations = Integrations.builder().queue(db.queue()).store(db.integrations()).hookPublisher(e -> { })
-                .settings(IntegrationSettings.builder().workers(2).batchSize(8).hangTimeout(Duration.ofSeconds(1))
+                .settings(IntegrationSettings.builder().workers(2).batchSize(8).hangTimeout(hangTimeout)
                         .pollInterval(Duration.ofMillis(50)).build())
                 .hooks(hooks).listener(new IntegrationListener() {
                     @Override
@@ -90,7 +94,7 @@ class WorkerFailureTest {
                     throw new IllegalStateException("injected failure of worker 0");
                 }
             }
-        });
+        }, Duration.ofSeconds(30));
         Set<String> ids = publish();
 
         assertAllDelivered(ids);
@@ -116,7 +120,7 @@ class WorkerFailureTest {
                     }
                 }
             }
-        });
+        }, Duration.ofSeconds(1));
         Set<String> ids = publish();
 
         assertAllDelivered(ids);

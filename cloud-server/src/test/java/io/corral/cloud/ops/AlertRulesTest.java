@@ -202,7 +202,9 @@ class AlertRulesTest {
                 Duration.ofSeconds(30), Duration.ofSeconds(2), 1).holdFor(RuleId.EVENT_TRAFFIC_LOW,
                 Duration.ofMillis(600)))) {
             Thread.sleep(2_500);
-            assertThat(f.ops.activeAlerts()).isEmpty();
+            // A stalled traffic thread may make the rule pending for a moment; it must not fire.
+            assertThat(f.ops.activeAlerts()).noneMatch(Alert::firing);
+            assertThat(f.slack.received()).isEmpty();
 
             rate.set(0);
             f.slack.await(slack("FIRING", RuleId.EVENT_TRAFFIC_LOW), WAIT);
