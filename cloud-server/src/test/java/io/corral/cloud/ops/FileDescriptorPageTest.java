@@ -1,10 +1,12 @@
 package io.corral.cloud.ops;
 
 import static io.corral.cloud.ops.PageReceiver.pagerDuty;
+import static io.corral.cloud.ops.StatusJson.component;
+import static io.corral.cloud.ops.StatusJson.latestIncident;
+import static io.corral.cloud.ops.StatusJson.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.ChildCloud;
 import java.io.IOException;
@@ -36,15 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the cloud must keep answering {@code /healthz}, and closing the connections must resolve the page.
  */
 class FileDescriptorPageTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FD_LIMIT = 320;
     private static final Duration INTERVAL = Duration.ofSeconds(1);
     private static final int BATCH = 8;
 
     @TempDir
     Path dir;
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void connections_holding_80_percent_of_the_clouds_fds_page_and_closing_them_resolves() throws Exception {
@@ -60,11 +59,11 @@ class FileDescriptorPageTest {
             long max = cloud.maxOpenFiles();
             assertThat(max).as("the child's own limit").isEqualTo(FD_LIMIT);
             long threshold = (long) (max * 0.8);
-            Await.until("the rules have been evaluated", () -> rule(status(api), "file-descriptors").equals("ok"),
-                    Duration.ofSeconds(30));
+            Await.until("the rules have been evaluated",
+                    () -> rule(StatusJson.fetch(api), "file-descriptors").equals("ok"), Duration.ofSeconds(30));
             long baseline = cloud.openFds();
             assertThat(baseline).as("fds the idle cloud holds, of " + max).isLessThan(threshold - 2 * BATCH);
-            assertThat(component(status(api), "Integrations")).isEqualTo("operational");
+            assertThat(component(StatusJson.fetch(api), "Integrations")).isEqualTo("operational");
 
             // Hold fds in the cloud, a few at a time, each batch accepted before the next, up to 85 % of the limit.
             long target = (long) (max * 0.85);
@@ -95,11 +94,11 @@ class FileDescriptorPageTest {
             assertThat(page.body().path("routing_key").asText()).isEqualTo("fd-test");
             assertThat(page.body().path("payload").path("summary").asText()).contains("of " + FD_LIMIT
                     + " file descriptors open");
-            JsonNode status = status(api);
+            JsonNode status = StatusJson.fetch(api);
             assertThat(component(status, "Integrations")).isEqualTo("partial_outage");
             assertThat(rule(status, "file-descriptors")).isEqualTo("firing");
             assertThat(component(status, "Device connectivity")).isEqualTo("operational");
-            assertThat(get(api, "/healthz").statusCode()).as("the cloud still serves").isEqualTo(200);
+            assertThat(StatusJson.get(api, "/healthz").statusCode()).as("the cloud still serves").isEqualTo(200);
             assertThat(cloud.openFds()).as("the connections are still held").isGreaterThan(threshold);
 
             holdingOn.set(false);
@@ -110,9 +109,9 @@ class FileDescriptorPageTest {
             held.clear();
             pager.await(pagerDuty("resolve", RuleId.FILE_DESCRIPTORS), Duration.ofSeconds(30));
             Await.until("the status page shows the incident resolved", () -> {
-                JsonNode now = status(api);
+                JsonNode now = StatusJson.fetch(api);
                 return component(now, "Integrations").equals("operational")
-                        && now.path("incidents").get(0).path("status").asText().equals("resolved");
+                        && latestIncident(now).equals("resolved");
             });
             assertThat(cloud.openFds()).isLessThan(threshold);
             assertThat(cloud.isAlive()).as(cloud.tail()).isTrue();
@@ -132,7 +131,8 @@ class FileDescriptorPageTest {
     /** A connection to the cloud's HTTP API that starts a request and does not finish it. */
     private static SocketChannel holdConnection(int port) throws IOException {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        channel.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII)));
+        channel.write(ByteBuffer.wrap("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                .getBytes(StandardCharsets.US_ASCII)));
         return channel;
     }
 
@@ -153,46 +153,6 @@ class FileDescriptorPageTest {
                 }
             }
         }
-    }
-
-    private HttpResponse<String> get(URI api, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError("GET " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    private JsonNode status(URI api) {
-        HttpResponse<String> response = get(api, "/v1/status");
-        assertThat(response.statusCode()).isEqualTo(200);
-        try {
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError("/v1/status is not JSON: " + response.body(), e);
-        }
-    }
-
-    private static String component(JsonNode status, String name) {
-        for (JsonNode c : status.path("components")) {
-            if (c.path("name").asText().equals(name)) {
-                return c.path("status").asText();
-            }
-        }
-        throw new AssertionError("no component " + name + " in " + status);
-    }
-
-    private static String rule(JsonNode status, String key) {
-        for (JsonNode r : status.path("rules")) {
-            if (r.path("rule").asText().equals(key)) {
-                return r.path("state").asText();
-            }
-        }
-        throw new AssertionError("no rule " + key + " in " + status);
     }
 
     /** Asks {@code /healthz} every 200 ms on a connection of its own, and remembers every failure. */
