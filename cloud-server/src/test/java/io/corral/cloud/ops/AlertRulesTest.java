@@ -60,7 +60,7 @@ class AlertRulesTest {
             long conditionHolds = pipeline.faults.frozenAt() + 3_000;
             PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.WORKER_DOWN), WAIT);
 
-            assertThat(page.at() - conditionHolds).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            f.assertPagedInTime(page, RuleId.WORKER_DOWN, conditionHolds);
             assertThat(page.body().path("routing_key").asText()).isEqualTo("test-key");
             assertThat(page.body().path("payload").path("severity").asText()).isEqualTo("critical");
             assertThat(page.body().path("payload").path("component").asText()).isEqualTo("Integrations");
@@ -101,7 +101,7 @@ class AlertRulesTest {
             long conditionHolds = System.currentTimeMillis();
 
             PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.WORKER_DOWN), WAIT);
-            assertThat(page.at() - conditionHolds).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            f.assertPagedInTime(page, RuleId.WORKER_DOWN, conditionHolds);
             assertThat(page.body().path("payload").path("summary").asText()).contains("w1: restarted")
                     .doesNotContain("w0").doesNotContain("w2");
             assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
@@ -165,7 +165,7 @@ class AlertRulesTest {
             long conditionHolds = System.currentTimeMillis() + 1000;
 
             PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.DELIVERY_BACKLOG), WAIT);
-            assertThat(page.at() - conditionHolds).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            f.assertPagedInTime(page, RuleId.DELIVERY_BACKLOG, conditionHolds);
             assertThat(page.body().path("payload").path("summary").asText()).contains("oldest pending delivery");
             assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
             assertThat(pipeline.sunk()).as("the stalled sink has answered nothing").isEmpty();
@@ -194,7 +194,7 @@ class AlertRulesTest {
             long crossed = System.currentTimeMillis();
 
             PageReceiver.Received page = f.pager.await(pagerDuty("trigger", RuleId.FILE_DESCRIPTORS), WAIT);
-            assertThat(page.at() - crossed).isLessThanOrEqualTo(OpsFixture.pageDeadline().toMillis());
+            f.assertPagedInTime(page, RuleId.FILE_DESCRIPTORS, crossed);
             assertThat(page.body().path("payload").path("summary").asText()).contains("file descriptors");
             assertThat(f.component(Component.INTEGRATIONS)).isEqualTo(StatusReport.State.PARTIAL_OUTAGE);
 
