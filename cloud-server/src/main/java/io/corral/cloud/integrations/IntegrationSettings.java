@@ -32,6 +32,7 @@ public final class IntegrationSettings {
     private final Duration fdInterval;
     private final Duration indexRefresh;
     private final SqliteIntegrationDatabase.Options queue;
+    private final WorkerHooks hooks;
 
     private IntegrationSettings(Builder b) {
         workers = b.workers;
@@ -56,6 +57,7 @@ public final class IntegrationSettings {
         fdInterval = b.fdInterval;
         indexRefresh = b.indexRefresh;
         queue = b.queue;
+        hooks = b.hooks;
     }
 
     /**
@@ -179,6 +181,11 @@ public final class IntegrationSettings {
         return queue;
     }
 
+    /** Fault-injection points for tests; {@link WorkerHooks#NONE} unless a test of this package set them. */
+    WorkerHooks hooks() {
+        return hooks;
+    }
+
     /** A builder starting from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -204,6 +211,7 @@ public final class IntegrationSettings {
         b.fdInterval = fdInterval;
         b.indexRefresh = indexRefresh;
         b.queue = queue;
+        b.hooks = hooks;
         return b;
     }
 
@@ -231,6 +239,7 @@ public final class IntegrationSettings {
         private Duration fdInterval = Duration.ofSeconds(1);
         private Duration indexRefresh = Duration.ofSeconds(1);
         private SqliteIntegrationDatabase.Options queue = SqliteIntegrationDatabase.Options.DEFAULTS;
+        private WorkerHooks hooks = WorkerHooks.NONE;
 
         private Builder() {
         }
@@ -328,6 +337,15 @@ public final class IntegrationSettings {
 
         public Builder queue(SqliteIntegrationDatabase.Options queue) {
             this.queue = queue;
+            return this;
+        }
+
+        /**
+         * Test-only, package-private: makes the workers of whatever runs on these settings (an embedded
+         * {@code Cloud} too) fail on purpose. Production never calls it, so the hooks stay {@link WorkerHooks#NONE}.
+         */
+        Builder hooks(WorkerHooks hooks) {
+            this.hooks = Objects.requireNonNull(hooks, "hooks");
             return this;
         }
 

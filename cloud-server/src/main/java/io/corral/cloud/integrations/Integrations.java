@@ -76,7 +76,9 @@ public final class Integrations implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(queue, index, webhooks, mqtt, breakers, new HookEvents(b.hookPublisher),
                 settings.retry(), counters, inFlight, new DestinationLanes(settings.maxConnectionsPerDestination(),
                 settings.maxQueuedPerDestination()), b.listener, Duration.ofSeconds(1), b.clock);
-        this.supervisor = new WorkerSupervisor(settings.workers(), dispatcher, wakeup, settings, b.hooks, counters,
+        // Hooks of the builder win over those of the settings; both are WorkerHooks.NONE outside tests.
+        WorkerHooks hooks = b.hooks != WorkerHooks.NONE ? b.hooks : settings.hooks();
+        this.supervisor = new WorkerSupervisor(settings.workers(), dispatcher, wakeup, settings, hooks, counters,
                 watchdog::shedding, b.listener);
         this.refresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-integrations-refresh").daemon().factory());

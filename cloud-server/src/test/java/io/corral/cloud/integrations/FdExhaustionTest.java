@@ -10,7 +10,6 @@ import io.corral.cloud.testkit.PskFleet;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,7 +59,7 @@ class FdExhaustionTest {
                 AtomicBoolean watching = new AtomicBoolean(true);
                 Thread watcher = Thread.ofPlatform().daemon().start(() -> {
                     while (watching.get()) {
-                        maxFds.accumulateAndGet(openFds(cloud.pid()), Math::max);
+                        maxFds.accumulateAndGet(cloud.openFds(), Math::max);
                         sleep(50);
                     }
                 });
@@ -86,14 +84,6 @@ class FdExhaustionTest {
                 assertThat(cloud.isAlive()).as(cloud.tail()).isTrue();
                 assertThat(maxFds.get()).as("open fds of the cloud").isLessThan(FD_LIMIT);
             }
-        }
-    }
-
-    private static long openFds(long pid) {
-        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -9,12 +9,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** Hands events to the integrations as a device's publish would, and waits until they are durable. */
-final class HandOffs {
+public final class HandOffs {
     private HandOffs() {
     }
 
     /** {@code n} events named {@code temp} of owner {@code alice}; returns their ids once all are committed. */
-    static Set<String> temperatures(Integrations integrations, int n) {
+    public static Set<String> temperatures(Integrations integrations, int n) {
         Set<String> ids = new HashSet<>();
         List<CompletableFuture<Void>> commits = new ArrayList<>();
         for (int i = 0; i < n; i++) {

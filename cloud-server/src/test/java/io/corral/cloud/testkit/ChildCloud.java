@@ -1,6 +1,7 @@
 package io.corral.cloud.testkit;
 
 import io.corral.cloud.Cloud;
+import io.corral.cloud.cli.CloudCli;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.IntegrationStats;
 import io.corral.cloud.integrations.RetryPolicy;
@@ -8,6 +9,7 @@ import io.corral.cloud.ops.FdWatchdog;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,21 +20,31 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A real cloud in a child JVM, for tests that must kill it ({@code kill -9}) or limit it ({@code ulimit -n}).
- * {@link #main} is the child: a {@link Cloud} on the given data dir and UDP port, with the rate limit lifted and
- * fast retries, printing {@code READY} and then a {@code STATS} line every 500 ms. The rest is the parent's handle.
+ * {@link #main} is the child of {@link #start}: a {@link Cloud} on the given data dir and UDP port, with the rate
+ * limit lifted and fast retries, printing {@code READY} and then a {@code STATS} line every 500 ms;
+ * {@link #startCli} runs the real {@code corral-cloud} command line instead. The rest is the parent's handle.
  */
 public final class ChildCloud implements AutoCloseable {
+    /** The last line the {@code run} command prints once everything serves. */
+    private static final String RUN_READY = "stop with Ctrl-C or SIGTERM";
+    private static final Pattern HTTP_API = Pattern.compile("^HTTP API on http://[^ ]*:(\\d+) ");
+
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Path log;
+    private final String readyPrefix;
 
-    private ChildCloud(Process process, Path log) {
+    private ChildCloud(Process process, Path log, String readyPrefix) {
         this.process = process;
         this.log = log;
+        this.readyPrefix = readyPrefix;
         Thread.ofPlatform().daemon().name("child-cloud-output").start(this::readOutput);
     }
 
@@ -42,10 +54,24 @@ public final class ChildCloud implements AutoCloseable {
      * @param shellPrefix a shell line put before {@code exec java ...}, such as {@code ulimit -n 256;}, or empty
      */
     public static ChildCloud start(Path dataDir, int port, String shellPrefix, Path log) throws IOException {
+        return launch(ChildCloud.class.getName(), List.of(dataDir.toString(), Integer.toString(port)), shellPrefix,
+                log, "READY");
+    }
+
+    /**
+     * Runs the real command line, {@code corral-cloud ARGS} (such as {@code run --data DIR ...}), in a child JVM and
+     * waits until it says it serves. {@link #httpPort()} then tells where its HTTP API listens.
+     */
+    public static ChildCloud startCli(List<String> args, String shellPrefix, Path log) throws IOException {
+        return launch(CloudCli.class.getName(), args, shellPrefix, log, RUN_READY);
+    }
+
+    private static ChildCloud launch(String mainClass, List<String> args, String shellPrefix, Path log,
+                                     String readyPrefix) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ChildCloud.class.getName(), dataDir.toString(), Integer.toString(port)));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
         ProcessBuilder builder;
         if (shellPrefix.isEmpty()) {
             builder = new ProcessBuilder(command);
@@ -56,7 +82,7 @@ public final class ChildCloud implements AutoCloseable {
             }
             builder = new ProcessBuilder("bash", "-c", line.toString());
         }
-        ChildCloud child = new ChildCloud(builder.redirectErrorStream(true).start(), log);
+        ChildCloud child = new ChildCloud(builder.redirectErrorStream(true).start(), log, readyPrefix);
         try {
             child.ready.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -64,6 +90,17 @@ public final class ChildCloud implements AutoCloseable {
             throw new AssertionError("the child cloud did not start: " + e + "\n" + child.tail(), e);
         }
         return child;
+    }
+
+    /** The port of the HTTP API, as the {@code run} command announced it. */
+    public int httpPort() {
+        for (String line : lines) {
+            Matcher m = HTTP_API.matcher(line);
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new AssertionError("the child announced no HTTP API:\n" + tail());
     }
 
     private void readOutput() {
@@ -74,7 +111,7 @@ public final class ChildCloud implements AutoCloseable {
                 lines.add(line);
                 Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);
-                if (line.startsWith("READY")) {
+                if (line.startsWith(readyPrefix)) {
                     ready.complete(null);
                 }
             }
@@ -86,6 +123,25 @@ public final class ChildCloud implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** File descriptors the child has open now, from {@code /proc}; 0 once it is gone. */
+    public long openFds() {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return fds.count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** The child's soft limit of open files ({@code ulimit -n}), from {@code /proc/PID/limits}. */
+    public long maxOpenFiles() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "limits"))) {
+            if (line.startsWith("Max open files")) {
+                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no 'Max open files' in /proc/" + pid() + "/limits");
     }
 
     public boolean isAlive() {
