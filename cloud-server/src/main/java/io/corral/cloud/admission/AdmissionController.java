@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.HdrHistogram.Histogram;
@@ -32,14 +33,17 @@ import org.slf4j.LoggerFactory;
  * AdmissionController admission = AdmissionController.create(AdmissionSettings.defaults(), knownSessionIds);
  * DtlsConnectorConfig.builder(configuration).setDatagramFilter(admission.datagramFilter()) ...;
  * // and add admission.sessionListener() to every handshaker
+ * admission.releaseTo(connector::processDatagram); // where queued hellos go once admitted
  * admission.start();
  * admission.bindTo(meterRegistry);
  * }</pre>
  *
  * <p>A CLIENT_HELLO without a cookie always passes: it only earns a HelloVerifyRequest. One with a cookie is the
  * moment before the expensive work; a resumption (a session id the cloud holds) draws on the resumption budget,
- * anything else on the full-handshake policy. A dropped hello costs the device one retransmission timer: DTLS
- * retransmits the same CLIENT_HELLO, and the next one may be admitted.
+ * anything else on the full-handshake policy. A full-handshake hello that cannot be admitted yet waits in a
+ * first-in first-out queue, and a thread of the controller hands it to Scandium (through {@link #releaseTo}) as
+ * soon as the policy admits it. A hello that finds the queue full, or waits too long, is dropped: that costs the
+ * device one retransmission timer, since DTLS retransmits the same CLIENT_HELLO and the next one may get in.
  */
 public final class AdmissionController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
@@ -56,6 +60,10 @@ public final class AdmissionController implements AutoCloseable {
     private final DatagramFilter filter = new Filter();
     private final SessionListener listener = new Listener();
     private ScheduledExecutorService ticker;
+    private Thread releaser;
+    private volatile Consumer<DatagramPacket> releaseTarget;
+    /** Set on the releaser thread while it hands a hello to Scandium, whose filter must then let it through. */
+    private final ThreadLocal<Boolean> releasing = ThreadLocal.withInitial(() -> false);
     private long lastTickNanos;
     private long lastCpuNanos;
     private long lastAdmitted;
@@ -105,10 +113,28 @@ public final class AdmissionController implements AutoCloseable {
         return listener;
     }
 
-    /** Starts the control loop: the adaptive rate, and the sweep of handshakes past their deadline. */
+    /**
+     * Where a queued hello goes once admitted: the connector's {@code processDatagram}, which runs it through the
+     * filter (that lets it pass) and on as if it had just arrived. Required before {@link #start()} when the
+     * settings {@linkplain AdmissionSettings#queues() queue}.
+     */
+    public void releaseTo(Consumer<DatagramPacket> target) {
+        this.releaseTarget = Objects.requireNonNull(target, "target");
+    }
+
+    /**
+     * Starts the control loop (the adaptive rate, the sweep of handshakes past their deadline) and, when the
+     * settings queue, the thread that admits queued hellos.
+     */
     public void start() {
         if (ticker != null) {
             throw new IllegalStateException("admission already started");
+        }
+        if (settings.queues()) {
+            if (releaseTarget == null) {
+                throw new IllegalStateException("the admission queue needs releaseTo(...) before start()");
+            }
+            releaser = Thread.ofPlatform().daemon().name("corral-admission-queue").start(this::releaseLoop);
         }
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("corral-admission")
                 .factory());
@@ -138,8 +164,8 @@ public final class AdmissionController implements AutoCloseable {
         queueP90Nanos = p90;
         AdmissionPolicy.Counters counters = policy.counters;
         long admitted = counters.admittedFull.sum();
-        // Only hellos the rate turned away say that a higher rate would admit more.
-        long deferred = counters.deferredRate.sum();
+        // Only hellos the rate turned away or queued say that a higher rate would admit more.
+        long deferred = counters.deferredRate.sum() + counters.queued.sum() + counters.deferredQueueFull.sum();
         long completed = counters.completedFull.sum();
         if (settings.mode() == AdmissionMode.ADAPTIVE) {
             double before = aimd.rate();
@@ -163,7 +189,8 @@ public final class AdmissionController implements AutoCloseable {
                 c.admittedResumption.sum(), c.deferred(), c.retransmissions.sum(), c.completedFull.sum(),
                 c.completedResumption.sum(), c.failed.sum(), c.abandoned.sum(), policy.inFlight(), policy.open(),
                 policy.inFlightPeak(), settings.mode() == AdmissionMode.OFF ? 0 : policy.rate(),
-                policy.inFlightLimit());
+                policy.inFlightLimit(), c.queued.sum(), c.queueAdmitted.sum(), c.queueExpired.sum(),
+                c.queueWithdrawn.sum(), policy.queueLength());
     }
 
     /** Registers the admission metrics (see {@link AdmissionMetrics}) with {@code registry}. */
@@ -205,25 +232,60 @@ public final class AdmissionController implements AutoCloseable {
 
     /** The filter's decision for one datagram; what the Scandium filter calls. */
     boolean onDatagram(byte[] data, int offset, int length, InetSocketAddress peer) {
+        if (releasing.get()) {
+            return true; // admitted from the queue a moment ago
+        }
         HelloClassifier.Hello hello = classifier.classify(data, offset, length);
         switch (hello.kind()) {
             case OTHER -> {
+                if (HelloClassifier.isPlaintextAlert(data, offset, length)) {
+                    policy.gaveUp(peer);
+                }
                 return true;
             }
             case CHEAP -> {
                 hellosCheap.increment();
+                policy.startedOver(peer, hello.randomFingerprint());
                 return true;
             }
             case FULL -> hellosFull.increment();
             case RESUMPTION -> hellosResumption.increment();
         }
-        return policy.admit(hello.kind(), peer, hello.randomFingerprint()).passes();
+        return policy.admit(hello.kind(), peer, hello.randomFingerprint(), data, offset, length).passes();
+    }
+
+    /** Hands each queued hello to Scandium as the policy admits it, until {@link #close()}. */
+    private void releaseLoop() {
+        long maxWait = TimeUnit.MILLISECONDS.toNanos(50); // also how often waiting hellos are checked for age
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                AdmissionPolicy.Waiting admitted = policy.release();
+                if (admitted == null || admitted.datagram == null) {
+                    policy.awaitReleasable(maxWait);
+                    continue;
+                }
+                releasing.set(true);
+                try {
+                    releaseTarget.accept(new DatagramPacket(admitted.datagram, admitted.datagram.length,
+                            admitted.peer));
+                } finally {
+                    releasing.set(false);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("handing a queued CLIENT_HELLO to the DTLS stack failed", e);
+            }
+        }
     }
 
     @Override
     public void close() {
         if (ticker != null) {
             ticker.shutdownNow();
+        }
+        if (releaser != null) {
+            releaser.interrupt();
         }
     }
 

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <pre>
  * corral_dtls_hellos_total{kind="cheap|full|resumption"}             CLIENT_HELLOs seen
  * corral_dtls_hellos_admitted_total{kind="full|resumption"}          handshakes admitted
- * corral_dtls_hellos_deferred_total{kind,reason="rate|in_flight|source"}  hellos dropped for now
+ * corral_dtls_hellos_deferred_total{kind,reason}                    hellos not admitted when they came: queued
+ *                                          (reason="queued"), or dropped ("queue_full", "rate", "in_flight", "source")
+ * corral_dtls_hellos_dequeued_total{outcome="admitted|expired|withdrawn"}  queued hellos leaving the queue
+ * corral_admission_queue_length                                      hellos waiting in the queue
  * corral_dtls_hellos_retransmitted_total                             retransmissions of admitted hellos
  * corral_dtls_handshakes_in_flight / _in_flight_peak                 admitted, holding a slot (not stalled)
  * corral_dtls_handshakes_open                                        admitted, not ended yet
@@ -40,7 +43,16 @@ final class AdmissionMetrics {
         counter(registry, "corral.dtls.hellos.admitted", "handshakes admitted", c.admittedFull, "kind", "full");
         counter(registry, "corral.dtls.hellos.admitted", "handshakes admitted", c.admittedResumption,
                 "kind", "resumption");
-        String deferred = "CLIENT_HELLOs dropped by admission; the device retransmits";
+        String deferred = "CLIENT_HELLOs not admitted when they came: queued, or dropped (the device retransmits)";
+        counter(registry, "corral.dtls.hellos.deferred", deferred, c.queued, "kind", "full", "reason", "queued");
+        counter(registry, "corral.dtls.hellos.deferred", deferred, c.deferredQueueFull, "kind", "full",
+                "reason", "queue_full");
+        String dequeued = "queued CLIENT_HELLOs leaving the queue: admitted, expired, or withdrawn by their device";
+        counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueAdmitted, "outcome", "admitted");
+        counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueExpired, "outcome", "expired");
+        counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueWithdrawn, "outcome", "withdrawn");
+        Gauge.builder("corral.admission.queue.length", policy, AdmissionPolicy::queueLength)
+                .description("full-handshake CLIENT_HELLOs waiting for admission").register(registry);
         counter(registry, "corral.dtls.hellos.deferred", deferred, c.deferredRate, "kind", "full", "reason", "rate");
         counter(registry, "corral.dtls.hellos.deferred", deferred, c.deferredInFlight, "kind", "full",
                 "reason", "in_flight");

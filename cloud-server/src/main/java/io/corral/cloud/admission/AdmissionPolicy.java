@@ -3,10 +3,13 @@ package io.corral.cloud.admission;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Recorder;
@@ -20,6 +23,12 @@ import org.HdrHistogram.Recorder;
  * {@code admitted = completed + failed + abandoned + open} at every moment. A retransmitted CLIENT_HELLO (same
  * peer, same random) of an open entry passes free: Scandium drops it as a duplicate anyway.
  *
+ * <p>A full-handshake hello the rate or the in-flight cap cannot admit yet waits in a first-in first-out queue
+ * (when {@link AdmissionSettings#queues()}), and {@link #release()} admits the oldest one as soon as both allow,
+ * so devices are served in the order they came instead of by the luck of their retransmission timers. Its
+ * retransmissions are dropped while it waits; it leaves the queue unadmitted when it has waited
+ * {@link AdmissionSettings#queueWait()}, or when its device starts over or gives up ({@link #withdraw}).
+ *
  * <p>An open entry holds one of the in-flight slots only while its handshake makes progress: it gives the slot
  * back when it ends, when the cloud had to retransmit its flight (the device did not answer in time), or when it
  * has stalled for the stall timeout. Otherwise devices that gave up (a device's last retransmitted hello is often
@@ -32,7 +41,8 @@ import org.HdrHistogram.Recorder;
 final class AdmissionPolicy {
 
     enum Decision {
-        ADMITTED, RETRANSMISSION, DEFERRED_RATE, DEFERRED_IN_FLIGHT, DEFERRED_SOURCE;
+        ADMITTED, RETRANSMISSION, QUEUED, ALREADY_QUEUED, DEFERRED_RATE, DEFERRED_IN_FLIGHT, DEFERRED_SOURCE,
+        DEFERRED_QUEUE_FULL;
 
         boolean passes() {
             return this == ADMITTED || this == RETRANSMISSION;
@@ -49,14 +59,27 @@ final class AdmissionPolicy {
         final LongAdder deferredInFlight = new LongAdder();
         final LongAdder deferredSource = new LongAdder();
         final LongAdder deferredResumption = new LongAdder();
+        final LongAdder deferredQueueFull = new LongAdder();
+        /** Hellos put in the queue. */
+        final LongAdder queued = new LongAdder();
+        /** Queued hellos later admitted. */
+        final LongAdder queueAdmitted = new LongAdder();
+        /** Queued hellos dropped after waiting the whole queue wait. */
+        final LongAdder queueExpired = new LongAdder();
+        /** Queued hellos whose device started over or gave up while they waited. */
+        final LongAdder queueWithdrawn = new LongAdder();
+        /** Retransmissions of queued hellos, dropped: the first copy keeps its place. */
+        final LongAdder queueRetransmissions = new LongAdder();
         final LongAdder retransmissions = new LongAdder();
         final LongAdder completedFull = new LongAdder();
         final LongAdder completedResumption = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder abandoned = new LongAdder();
 
+        /** Hellos not admitted when they came: dropped, or queued. */
         long deferred() {
-            return deferredRate.sum() + deferredInFlight.sum() + deferredSource.sum() + deferredResumption.sum();
+            return deferredRate.sum() + deferredInFlight.sum() + deferredSource.sum() + deferredResumption.sum()
+                    + deferredQueueFull.sum() + queued.sum();
         }
 
         long admitted() {
@@ -85,6 +108,26 @@ final class AdmissionPolicy {
         }
     }
 
+    /** A full-handshake CLIENT_HELLO waiting for admission, with a copy of its datagram to hand to Scandium. */
+    static final class Waiting {
+        final InetSocketAddress peer;
+        final long fingerprint;
+        final long arrivedAt;
+        final byte[] datagram;
+        /** Released, expired or withdrawn: what is left of it in the queue is skipped. */
+        boolean gone;
+
+        Waiting(InetSocketAddress peer, long fingerprint, long arrivedAt, byte[] datagram) {
+            this.peer = peer;
+            this.fingerprint = fingerprint;
+            this.arrivedAt = arrivedAt;
+            this.datagram = datagram;
+        }
+    }
+
+    /** The queue never holds more hellos than this, whatever the rate and the wait (about 30 MB). */
+    static final int MAX_QUEUE = 100_000;
+
     final Counters counters = new Counters();
     /** Admission to session of every completed full handshake, in microseconds. */
     final Recorder fullLatencyMicros = new Recorder(2);
@@ -98,7 +141,10 @@ final class AdmissionPolicy {
     private final LongSupplier nanoClock;
     private final long deadlineNanos;
     private final long stallNanos;
+    private final long queueWaitNanos;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever {@link #release()} may have something to admit: a hello queued, a slot freed, a new rate. */
+    private final Condition releasable = lock.newCondition();
     private final TokenBucket fullBucket;
     private final TokenBucket resumptionBucket;
     private final Map<InetSocketAddress, Entry> byPeer = new HashMap<>();
@@ -109,6 +155,11 @@ final class AdmissionPolicy {
     /** ...and, of those holding a slot, the first to stall. */
     private final ArrayDeque<Entry> slotsByAge = new ArrayDeque<>();
     private final Map<InetAddress, Integer> fullPerSource = new HashMap<>();
+    /** Waiting hellos in arrival order; withdrawn ones stay until they reach the head. */
+    private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+    private final Map<InetSocketAddress, Waiting> waitingByPeer = new HashMap<>();
+    private final Map<InetAddress, Integer> waitingPerSource = new HashMap<>();
+    private volatile int queueLength;
     private int fullInFlight;
     private volatile int inFlight;
     private volatile int open;
@@ -121,6 +172,7 @@ final class AdmissionPolicy {
         this.nanoClock = nanoClock;
         this.deadlineNanos = settings.handshakeDeadline().toNanos();
         this.stallNanos = settings.stallTimeout().toNanos();
+        this.queueWaitNanos = settings.queueWait().toNanos();
         long now = nanoClock.getAsLong();
         this.rate = settings.rate();
         this.fullBucket = new TokenBucket(settings.rate(), settings.burst(), now);
@@ -129,8 +181,17 @@ final class AdmissionPolicy {
                 : settings.maxInFlight();
     }
 
-    /** Decides on a CLIENT_HELLO with a cookie ({@link HelloKind#FULL} or {@link HelloKind#RESUMPTION}). */
+    /** Decides on a CLIENT_HELLO with a cookie; a queued one keeps no copy of its datagram (tests). */
     Decision admit(HelloKind kind, InetSocketAddress peer, long fingerprint) {
+        return admit(kind, peer, fingerprint, null, 0, 0);
+    }
+
+    /**
+     * Decides on a CLIENT_HELLO with a cookie ({@link HelloKind#FULL} or {@link HelloKind#RESUMPTION}); when it
+     * is {@link Decision#QUEUED}, {@code datagram[offset, offset + length)} is copied, for {@link #release()}.
+     */
+    Decision admit(HelloKind kind, InetSocketAddress peer, long fingerprint, byte[] datagram, int offset,
+                   int length) {
         boolean full = kind == HelloKind.FULL;
         lock.lock();
         try {
@@ -141,32 +202,57 @@ final class AdmissionPolicy {
                 counters.retransmissions.increment();
                 return Decision.RETRANSMISSION;
             }
+            Waiting waiting = waitingByPeer.get(peer);
+            if (waiting != null) {
+                if (waiting.fingerprint == fingerprint) {
+                    counters.queueRetransmissions.increment();
+                    return Decision.ALREADY_QUEUED;
+                }
+                leaveQueue(waiting, counters.queueWithdrawn); // the device started over
+            }
             Decision decision = decide(full, peer, current, now);
             if (decision == Decision.ADMITTED) {
-                if (current != null) {
-                    // The peer started over on the same address: Scandium fails the older handshake.
-                    finish(current, Outcome.ABANDONED, now);
-                }
-                Entry entry = new Entry(peer, full, fingerprint, now);
-                byPeer.put(peer, entry);
-                byAge.addLast(entry);
-                slotsByAge.addLast(entry);
-                open++;
-                if (full) {
-                    fullInFlight++;
-                    fullPerSource.merge(peer.getAddress(), 1, Integer::sum);
-                    counters.admittedFull.increment();
-                } else {
-                    counters.admittedResumption.increment();
-                }
-                inFlight++;
-                if (inFlight > inFlightPeak) {
-                    inFlightPeak = inFlight;
-                }
+                open(peer, full, fingerprint, current, now);
+                return decision;
+            }
+            if (full && settings.queues()
+                    && (decision == Decision.DEFERRED_RATE || decision == Decision.DEFERRED_IN_FLIGHT)) {
+                decision = enqueue(peer, fingerprint, datagram, offset, length, now);
+            }
+            switch (decision) {
+                case DEFERRED_RATE -> (full ? counters.deferredRate : counters.deferredResumption).increment();
+                case DEFERRED_IN_FLIGHT -> counters.deferredInFlight.increment();
+                case DEFERRED_SOURCE -> counters.deferredSource.increment();
+                case DEFERRED_QUEUE_FULL -> counters.deferredQueueFull.increment();
+                default -> { }
             }
             return decision;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Opens the entry of an admitted handshake; a handshake it replaces from the same peer is abandoned. */
+    private void open(InetSocketAddress peer, boolean full, long fingerprint, Entry replaced, long now) {
+        if (replaced != null) {
+            // The peer started over on the same address: Scandium fails the older handshake.
+            finish(replaced, Outcome.ABANDONED, now);
+        }
+        Entry entry = new Entry(peer, full, fingerprint, now);
+        byPeer.put(peer, entry);
+        byAge.addLast(entry);
+        slotsByAge.addLast(entry);
+        open++;
+        if (full) {
+            fullInFlight++;
+            fullPerSource.merge(peer.getAddress(), 1, Integer::sum);
+            counters.admittedFull.increment();
+        } else {
+            counters.admittedResumption.increment();
+        }
+        inFlight++;
+        if (inFlight > inFlightPeak) {
+            inFlightPeak = inFlight;
         }
     }
 
@@ -175,28 +261,126 @@ final class AdmissionPolicy {
             return Decision.ADMITTED;
         }
         if (!full) {
-            if (resumptionBucket.tryTake(now)) {
-                return Decision.ADMITTED;
-            }
-            counters.deferredResumption.increment();
-            return Decision.DEFERRED_RATE;
+            return resumptionBucket.tryTake(now) ? Decision.ADMITTED : Decision.DEFERRED_RATE;
         }
         // A handshake that replaces the peer's open one frees that slot, so it must not be refused for it.
         int freed = replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
         if (fullInFlight - freed >= inFlightLimit) {
-            counters.deferredInFlight.increment();
             return Decision.DEFERRED_IN_FLIGHT;
         }
         int fromSource = fullPerSource.getOrDefault(peer.getAddress(), 0) - freed;
         if (fromSource >= perSourceLimit()) {
-            counters.deferredSource.increment();
             return Decision.DEFERRED_SOURCE;
         }
-        if (!fullBucket.tryTake(now)) {
-            counters.deferredRate.increment();
+        // First come, first served: while others wait, a newcomer waits behind them.
+        if (queueLength > 0 || !fullBucket.tryTake(now)) {
             return Decision.DEFERRED_RATE;
         }
         return Decision.ADMITTED;
+    }
+
+    private Decision enqueue(InetSocketAddress peer, long fingerprint, byte[] datagram, int offset, int length,
+                             long now) {
+        if (queueLength >= queueCapacity()) {
+            return Decision.DEFERRED_QUEUE_FULL;
+        }
+        // Fairness holds in the queue too: one source may fill no more of it than its share of the slots.
+        double share = (double) perSourceLimit() / Math.max(1, inFlightLimit);
+        if (waitingPerSource.getOrDefault(peer.getAddress(), 0) >= Math.max(1, Math.ceil(queueCapacity() * share))) {
+            return Decision.DEFERRED_SOURCE;
+        }
+        byte[] copy = datagram == null ? null : Arrays.copyOfRange(datagram, offset, offset + length);
+        Waiting waiting = new Waiting(peer, fingerprint, now, copy);
+        queue.addLast(waiting);
+        waitingByPeer.put(peer, waiting);
+        waitingPerSource.merge(peer.getAddress(), 1, Integer::sum);
+        queueLength++;
+        counters.queued.increment();
+        releasable.signalAll();
+        return Decision.QUEUED;
+    }
+
+    /** What the queue may hold: the hellos the rate admits in one queue wait. */
+    int queueCapacity() {
+        return (int) Math.min(MAX_QUEUE, Math.max(1, Math.ceil(rate * queueWaitNanos / 1e9)));
+    }
+
+    private void leaveQueue(Waiting waiting, LongAdder why) {
+        waiting.gone = true;
+        waitingByPeer.remove(waiting.peer, waiting);
+        waitingPerSource.computeIfPresent(waiting.peer.getAddress(), (source, count) -> count > 1 ? count - 1 : null);
+        queueLength--;
+        why.increment();
+    }
+
+    /**
+     * The device at {@code peer} started over: a hello without a cookie, whose random has {@code fingerprint}.
+     * Its waiting hello, if it has another random, would only start a handshake nobody finishes.
+     */
+    void startedOver(InetSocketAddress peer, long fingerprint) {
+        withdraw(peer, fingerprint, false);
+    }
+
+    /** The device at {@code peer} gave up its handshake (it sent an alert before any keys): it waits no more. */
+    void gaveUp(InetSocketAddress peer) {
+        withdraw(peer, 0, true);
+    }
+
+    private void withdraw(InetSocketAddress peer, long fingerprint, boolean anyFingerprint) {
+        if (queueLength == 0) {
+            return; // the common case, without the lock
+        }
+        lock.lock();
+        try {
+            Waiting waiting = waitingByPeer.get(peer);
+            if (waiting != null && (anyFingerprint || waiting.fingerprint != fingerprint)) {
+                leaveQueue(waiting, counters.queueWithdrawn);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Admits the oldest waiting hello if the rate and the in-flight cap allow it now.
+     *
+     * @return the hello, whose datagram the caller hands to Scandium; null if none may go yet
+     */
+    Waiting release() {
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            expire(now);
+            Waiting oldest = queue.peekFirst();
+            if (oldest == null || fullInFlight >= inFlightLimit || !fullBucket.tryTake(now)) {
+                return null;
+            }
+            queue.pollFirst();
+            leaveQueue(oldest, counters.queueAdmitted);
+            open(oldest.peer, true, oldest.fingerprint, byPeer.get(oldest.peer), now);
+            return oldest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits, at most {@code maxNanos}, until {@link #release()} may admit something: the next token when hellos
+     * wait and a slot is free, otherwise a signal.
+     */
+    void awaitReleasable(long maxNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long wait = maxNanos;
+            if (queueLength > 0 && fullInFlight < inFlightLimit) {
+                wait = Math.min(wait, fullBucket.nanosUntilToken(nanoClock.getAsLong()));
+            }
+            if (wait > 0) {
+                releasable.await(wait, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private int perSourceLimit() {
@@ -277,6 +461,13 @@ final class AdmissionPolicy {
     }
 
     private void expire(long now) {
+        Waiting head;
+        while ((head = queue.peekFirst()) != null && (head.gone || now - head.arrivedAt >= queueWaitNanos)) {
+            queue.pollFirst();
+            if (!head.gone) {
+                leaveQueue(head, counters.queueExpired);
+            }
+        }
         Entry stalled;
         while ((stalled = slotsByAge.peekFirst()) != null
                 && (!stalled.holdsSlot || now - stalled.admittedAt >= stallNanos)) {
@@ -316,6 +507,7 @@ final class AdmissionPolicy {
         }
         entry.holdsSlot = false;
         inFlight--;
+        releasable.signalAll();
         if (entry.full) {
             fullInFlight--;
             fullPerSource.computeIfPresent(entry.peer.getAddress(), (source, count) -> count > 1 ? count - 1 : null);
@@ -329,6 +521,7 @@ final class AdmissionPolicy {
             rate = newRate;
             fullBucket.reconfigure(newRate, adaptiveBurst(newRate), nanoClock.getAsLong());
             inFlightLimit = adaptiveInFlightLimit(newRate);
+            releasable.signalAll();
         } finally {
             lock.unlock();
         }
@@ -361,6 +554,11 @@ final class AdmissionPolicy {
     /** Admitted handshakes that have not ended yet, stalled ones included. */
     int open() {
         return open;
+    }
+
+    /** Hellos waiting in the queue. */
+    int queueLength() {
+        return queueLength;
     }
 
     int inFlightPeak() {

@@ -23,6 +23,7 @@ public final class AdmissionSettings {
     private final Duration stallTimeout;
     private final Duration queueDelayTarget;
     private final Duration latencyTarget;
+    private final Duration queueWait;
     private final double minRate;
     private final double maxRate;
     private final double cpuCeiling;
@@ -40,6 +41,7 @@ public final class AdmissionSettings {
         this.stallTimeout = b.stallTimeout;
         this.queueDelayTarget = b.queueDelayTarget;
         this.latencyTarget = b.latencyTarget;
+        this.queueWait = b.queueWait;
         this.minRate = b.minRate;
         this.maxRate = b.maxRate;
         this.cpuCeiling = b.cpuCeiling;
@@ -126,6 +128,21 @@ public final class AdmissionSettings {
         return latencyTarget;
     }
 
+    /**
+     * How long a full-handshake CLIENT_HELLO the policy cannot admit yet waits in the cloud's first-in first-out
+     * queue, to be handed to Scandium as soon as the rate and the in-flight cap allow; past this it is dropped.
+     * Zero drops it at once, and the device's DTLS retransmission timer (1, 2, 4, 8 s ...) decides when it tries
+     * again. The queue holds at most the rate times this many hellos; a hello that finds it full is dropped.
+     */
+    public Duration queueWait() {
+        return queueWait;
+    }
+
+    /** Whether hellos that cannot be admitted yet are queued rather than dropped. */
+    public boolean queues() {
+        return mode != AdmissionMode.OFF && !queueWait.isZero();
+    }
+
     /** Adaptive: the rate never goes below this. */
     public double minRate() {
         return minRate;
@@ -155,8 +172,9 @@ public final class AdmissionSettings {
                     resumptionRate, resumptionBurst);
             case ADAPTIVE -> String.format(java.util.Locale.ROOT, "admission adaptive: from %.0f/s in [%.0f, %.0f], "
                     + "queue-delay target %d ms, handshake latency target %d ms, CPU ceiling %.0f%%, at most %d in "
-                    + "flight, resumptions %.0f/s", rate, minRate, maxRate, queueDelayTarget.toMillis(),
-                    latencyTarget.toMillis(), cpuCeiling * 100, maxInFlight, resumptionRate);
+                    + "flight, queue wait %d ms, resumptions %.0f/s", rate, minRate, maxRate,
+                    queueDelayTarget.toMillis(), latencyTarget.toMillis(), cpuCeiling * 100, maxInFlight,
+                    queueWait.toMillis(), resumptionRate);
         };
     }
 
@@ -175,6 +193,7 @@ public final class AdmissionSettings {
      *   <li>{@code stallTimeout}: 10 s (the handshake deadline when that is shorter), in [100 ms, handshakeDeadline]</li>
      *   <li>{@code queueDelayTarget}: 1 s, in [10 ms, 10 s]</li>
      *   <li>{@code latencyTarget}: 1 s, in [50 ms, 30 s]</li>
+     *   <li>{@code queueWait}: 5 s, in [0, 1 min]; 0 drops what cannot be admitted at once</li>
      *   <li>{@code minRate}: 10 per second; {@code maxRate}: 20000 per second; minRate &le; rate &le; maxRate</li>
      *   <li>{@code cpuCeiling}: 0.9, in [0.1, 1.0]</li>
      *   <li>{@code controlInterval}: 250 ms, in [10 ms, 10 s]</li>
@@ -193,6 +212,7 @@ public final class AdmissionSettings {
         private Duration stallTimeout;
         private Duration queueDelayTarget = Duration.ofSeconds(1);
         private Duration latencyTarget = Duration.ofSeconds(1);
+        private Duration queueWait = Duration.ofSeconds(5);
         private double minRate = 10;
         private double maxRate = 20_000;
         private double cpuCeiling = 0.9;
@@ -258,6 +278,12 @@ public final class AdmissionSettings {
             return this;
         }
 
+        /** How long a hello that cannot be admitted yet is held; zero drops it at once. */
+        public Builder queueWait(Duration queueWait) {
+            this.queueWait = queueWait;
+            return this;
+        }
+
         /** The adaptive rate's floor and ceiling. */
         public Builder rateRange(double minRate, double maxRate) {
             this.minRate = minRate;
@@ -297,6 +323,7 @@ public final class AdmissionSettings {
             between("stallTimeout", stallTimeout, Duration.ofMillis(100), handshakeDeadline);
             between("queueDelayTarget", queueDelayTarget, Duration.ofMillis(10), Duration.ofSeconds(10));
             between("latencyTarget", latencyTarget, Duration.ofMillis(50), Duration.ofSeconds(30));
+            between("queueWait", queueWait, Duration.ZERO, Duration.ofSeconds(60));
             between("minRate", minRate, 1, 100_000);
             between("maxRate", maxRate, minRate, 1_000_000);
             if (mode == AdmissionMode.ADAPTIVE) {

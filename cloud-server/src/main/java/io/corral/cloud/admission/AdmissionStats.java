@@ -8,7 +8,8 @@ package io.corral.cloud.admission;
  * @param hellosResumption     CLIENT_HELLOs with a cookie resuming a session the cloud holds
  * @param admittedFull         full handshakes admitted
  * @param admittedResumption   resumptions admitted
- * @param deferred             CLIENT_HELLOs dropped for now, all reasons (the device retransmits)
+ * @param deferred             CLIENT_HELLOs not admitted when they came, all reasons: dropped (the device
+ *                             retransmits) or queued
  * @param retransmissions      retransmitted CLIENT_HELLOs of handshakes already admitted, passed free
  * @param completedFull        full handshakes that established a session
  * @param completedResumption  resumptions that established a session
@@ -19,12 +20,18 @@ package io.corral.cloud.admission;
  * @param inFlightPeak         the most ever in flight at once
  * @param rate                 the full-handshake rate in force, per second
  * @param inFlightLimit        the cap on full handshakes in flight in force ({@link Integer#MAX_VALUE} when off)
+ * @param queued               full-handshake hellos put in the admission queue
+ * @param queueAdmitted        queued hellos later admitted
+ * @param queueExpired         queued hellos dropped after the whole queue wait
+ * @param queueWithdrawn       queued hellos whose device started over or gave up while they waited
+ * @param queueLength          hellos waiting in the queue now
  */
 public record AdmissionStats(long hellosCheap, long hellosFull, long hellosResumption, long admittedFull,
                              long admittedResumption, long deferred, long retransmissions, long completedFull,
                              long completedResumption, long failed, long abandoned, int inFlight, int open,
                              int inFlightPeak,
-                             double rate, int inFlightLimit) {
+                             double rate, int inFlightLimit, long queued, long queueAdmitted, long queueExpired,
+                             long queueWithdrawn, int queueLength) {
 
     /** Every admitted handshake, full or resumed. */
     public long admitted() {

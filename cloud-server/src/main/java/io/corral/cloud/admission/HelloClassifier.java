@@ -21,6 +21,7 @@ final class HelloClassifier {
     private static final int RANDOM = BODY + 2;
     private static final int SESSION_ID_LENGTH = RANDOM + 32;
     private static final int CONTENT_TYPE_HANDSHAKE = 22;
+    private static final int CONTENT_TYPE_ALERT = 21;
     private static final int CLIENT_HELLO = 1;
 
     private final Predicate<byte[]> knownSession;
@@ -64,6 +65,15 @@ final class HelloClassifier {
             }
         }
         return new Hello(HelloKind.FULL, fingerprint);
+    }
+
+    /**
+     * An alert in epoch 0: what a DTLS client sends when it gives up a handshake before any keys (its handshake
+     * timer ran out), or what refuses one.
+     */
+    static boolean isPlaintextAlert(byte[] data, int offset, int length) {
+        return length >= RECORD_HEADER + 2 && data[offset] == CONTENT_TYPE_ALERT
+                && data[offset + 3] == 0 && data[offset + 4] == 0;
     }
 
     private static int uint24(byte[] data, int at) {

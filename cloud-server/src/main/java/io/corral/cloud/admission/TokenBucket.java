@@ -28,6 +28,12 @@ final class TokenBucket {
         return false;
     }
 
+    /** How long until a token is there to take: 0 if one is now. */
+    long nanosUntilToken(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / rate * 1e9);
+    }
+
     /** Changes rate and burst from now on; tokens already earned are kept, up to the new burst. */
     void reconfigure(double newRate, double newBurst, long nowNanos) {
         refill(nowNanos);

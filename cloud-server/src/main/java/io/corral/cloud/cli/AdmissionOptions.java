@@ -26,7 +26,8 @@ final class AdmissionOptions {
             "resumptionBurst", "--resumption-burst",
             "handshakeDeadline", "--handshake-deadline",
             "queueDelayTarget", "--queue-delay-target",
-            "latencyTarget", "--handshake-latency-target");
+            "latencyTarget", "--handshake-latency-target",
+            "queueWait", "--admission-queue-wait");
 
     @Option(names = "--admission", paramLabel = "MODE", defaultValue = "adaptive", converter = ModeConverter.class,
             description = {"How new DTLS handshakes are admitted: off (all at once, the baseline), static (the rate,",
@@ -73,6 +74,12 @@ final class AdmissionOptions {
                     + "which the rate is lowered; in [50 ms, 30 s]. Default: 1000.")
     private Integer latencyTargetMillis;
 
+    @Option(names = "--admission-queue-wait", paramLabel = "MILLIS",
+            description = {"How long a full-handshake hello that cannot be admitted yet waits in the cloud's",
+                    "first-come first-served queue before it is dropped; 0 drops it at once and leaves the retry to the",
+                    "device's DTLS timer. In [0 ms, 1 min]. Default: 5000."})
+    private Integer queueWaitMillis;
+
     /** The settings these options describe; a value out of range fails naming its flag and the range. */
     AdmissionSettings settings(CommandLine commandLine) {
         AdmissionSettings.Builder builder = AdmissionSettings.builder().mode(mode);
@@ -102,6 +109,9 @@ final class AdmissionOptions {
         }
         if (latencyTargetMillis != null) {
             builder.latencyTarget(Duration.ofMillis(latencyTargetMillis));
+        }
+        if (queueWaitMillis != null) {
+            builder.queueWait(Duration.ofMillis(queueWaitMillis));
         }
         try {
             return builder.build();

@@ -136,6 +136,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         RefusingDtlsConnector connector = new RefusingDtlsConnector(dtls, admission.sessionListener());
         this.connector = connector;
         watcher.connector = connector;
+        admission.releaseTo(connector::processDatagram);
         // Scandium keeps a connection after close_notify (it may still be resumed) and reports the alert only.
         connector.setAlertHandler((peer, alert) -> {
             if (alert.getDescription() == AlertDescription.CLOSE_NOTIFY && peer != null) {

@@ -195,5 +195,62 @@ class AdmissionControlTest {
         assertThatThrownBy(() -> AdmissionSettings.builder().rate(5).rateRange(10, 100).build())
                 .hasMessage("rate must be in [10, 100], was 5");
         assertThat(AdmissionSettings.builder().maxInFlight(100).build().perSourceInFlight()).isEqualTo(25);
+        assertThatThrownBy(() -> AdmissionSettings.builder().queueWait(Duration.ofSeconds(61)).build())
+                .hasMessage("queueWait must be in [0 ms, 1 min], was 61 s");
+        assertThat(AdmissionSettings.builder().queueWait(Duration.ZERO).build().queues()).isFalse();
+        assertThat(AdmissionSettings.off().queues()).isFalse();
+        assertThat(AdmissionSettings.defaults().queues()).isTrue();
+    }
+
+    @Test
+    void the_controller_hands_a_queued_hello_to_scandium_once_admitted_and_its_filter_lets_it_through()
+            throws InterruptedException {
+        AdmissionController controller = AdmissionController.create(AdmissionSettings.builder()
+                .mode(AdmissionMode.STATIC).rate(20).burst(1).queueWait(Duration.ofSeconds(10)).build(), id -> false);
+        java.util.concurrent.BlockingQueue<java.net.DatagramPacket> released =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<Boolean> passedAgain = new java.util.concurrent.LinkedBlockingQueue<>();
+        controller.releaseTo(packet -> {
+            released.add(packet);
+            passedAgain.add(controller.onDatagram(packet.getData(), packet.getOffset(), packet.getLength(),
+                    (InetSocketAddress) packet.getSocketAddress()));
+        });
+        byte[] hello = clientHello(new byte[0], new byte[32], 0);
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 5001);
+        InetSocketAddress second = new InetSocketAddress("127.0.0.2", 5002);
+        InetSocketAddress third = new InetSocketAddress("127.0.0.3", 5003);
+        assertThat(controller.onDatagram(hello, 0, hello.length, first)).isTrue();
+        assertThat(controller.onDatagram(hello, 0, hello.length, second)).as("queued").isFalse();
+        assertThat(controller.onDatagram(hello, 0, hello.length, third)).as("queued").isFalse();
+        // The third device gives up before its turn: its epoch-0 alert takes its hello out of the queue.
+        byte[] alert = {21, (byte) 254, (byte) 253, 0, 0, 0, 0, 0, 0, 0, 9, 0, 2, 2, 80};
+        assertThat(controller.onDatagram(alert, 0, alert.length, third)).as("alerts go on to Scandium").isTrue();
+        assertThat(controller.stats().queueLength()).isEqualTo(1);
+        controller.start();
+        try {
+            java.net.DatagramPacket packet = released.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(packet).as("the second hello, released").isNotNull();
+            assertThat(packet.getSocketAddress()).isEqualTo(second);
+            assertThat(Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getLength()))
+                    .isEqualTo(hello);
+            assertThat(passedAgain.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            AdmissionStats stats = controller.stats();
+            assertThat(stats.admittedFull()).isEqualTo(2);
+            assertThat(stats.queued()).isEqualTo(2);
+            assertThat(stats.queueAdmitted()).isEqualTo(1);
+            assertThat(stats.queueWithdrawn()).isEqualTo(1);
+            assertThat(stats.queueLength()).isZero();
+            assertThat(released.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).as("the third never goes")
+                    .isNull();
+        } finally {
+            controller.close();
+        }
+    }
+
+    @Test
+    void a_queueing_controller_will_not_start_without_somewhere_to_release_to() {
+        AdmissionController controller = AdmissionController.create(AdmissionSettings.defaults(), id -> false);
+        assertThatThrownBy(controller::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("releaseTo");
     }
 }

@@ -22,9 +22,15 @@ class AdmissionPolicyTest {
         return new AdmissionPolicy(settings.build(), clock::get);
     }
 
+    /** Static, and dropping what it cannot admit at once: the budgets alone. */
     private static AdmissionSettings.Builder fixed() {
         return AdmissionSettings.builder().mode(AdmissionMode.STATIC).rate(10).burst(5).maxInFlight(1000)
-                .perSourceInFlight(1000);
+                .perSourceInFlight(1000).queueWait(Duration.ZERO);
+    }
+
+    /** Static, queueing what it cannot admit at once for up to {@code wait}. */
+    private static AdmissionSettings.Builder queueing(Duration wait) {
+        return fixed().queueWait(wait);
     }
 
     private static InetSocketAddress peer(int host, int port) {
@@ -68,13 +74,7 @@ class AdmissionPolicyTest {
                 policy.finished(done, null, Outcome.COMPLETED);
             }
         }
-        for (int from = 0; from < admittedAt.size(); from++) {
-            for (int to = from; to < admittedAt.size(); to++) {
-                double seconds = (admittedAt.get(to) - admittedAt.get(from)) / 1e9;
-                assertThat(to - from + 1).as("admitted in [%d, %d]", from, to).isLessThanOrEqualTo(
-                        (int) Math.floor(25 * seconds + 7 + 1e-9));
-            }
-        }
+        assertEveryWindowWithin(admittedAt, 25, 7);
         assertThat(admittedAt.size()).isGreaterThan(1000);
     }
 
@@ -217,5 +217,152 @@ class AdmissionPolicyTest {
         policy.finished(peer(1, 1), null, Outcome.COMPLETED);
         assertThat(policy.fullLatencyMicros.getIntervalHistogram().getMaxValue())
                 .isCloseTo(TimeUnit.MILLISECONDS.toMicros(40), org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
+    @Test
+    void hellos_the_rate_cannot_admit_wait_in_the_queue_and_go_first_come_first_served() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(5)).rate(10).burst(1));
+        InetSocketAddress a = peer(1, 1), b = peer(2, 1), c = peer(3, 1), d = peer(4, 1);
+        assertThat(policy.admit(HelloKind.FULL, a, 1)).isEqualTo(Decision.ADMITTED);
+        assertThat(policy.admit(HelloKind.FULL, b, 2)).isEqualTo(Decision.QUEUED);
+        assertThat(policy.admit(HelloKind.FULL, c, 3)).isEqualTo(Decision.QUEUED);
+        assertThat(policy.admit(HelloKind.FULL, b, 2)).as("b retransmits while it waits").isEqualTo(
+                Decision.ALREADY_QUEUED);
+        assertThat(policy.release()).as("no token yet").isNull();
+
+        advance(Duration.ofMillis(100));
+        // A token is free, but b and c came first: the newcomer waits behind them.
+        assertThat(policy.admit(HelloKind.FULL, d, 4)).isEqualTo(Decision.QUEUED);
+        AdmissionPolicy.Waiting first = policy.release();
+        assertThat(first.peer).isEqualTo(b);
+        assertThat(first.fingerprint).isEqualTo(2);
+        assertThat(policy.release()).isNull();
+        assertThat(policy.admit(HelloKind.FULL, b, 2)).as("admitted now: Scandium sees its retransmissions")
+                .isEqualTo(Decision.RETRANSMISSION);
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release().peer).isEqualTo(c);
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release().peer).isEqualTo(d);
+        assertThat(policy.queueLength()).isZero();
+        assertThat(policy.counters.queued.sum()).isEqualTo(3);
+        assertThat(policy.counters.queueAdmitted.sum()).isEqualTo(3);
+        assertThat(policy.counters.queueRetransmissions.sum()).isEqualTo(1);
+        assertThat(policy.counters.admittedFull.sum()).isEqualTo(4);
+        assertThat(policy.counters.deferred()).as("queued hellos are deferred ones").isEqualTo(3);
+    }
+
+    @Test
+    void a_queued_hello_keeps_a_copy_of_its_datagram() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(5)).rate(10).burst(1));
+        fullHello(policy, peer(1, 1));
+        byte[] datagram = {9, 1, 2, 3, 9};
+        assertThat(policy.admit(HelloKind.FULL, peer(2, 1), 5, datagram, 1, 3)).isEqualTo(Decision.QUEUED);
+        datagram[2] = 0; // Scandium reuses its receive buffer
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release().datagram).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void the_queue_holds_what_the_rate_admits_in_one_queue_wait_and_drops_what_waited_longer() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(1)).rate(10).burst(1));
+        fullHello(policy, peer(1, 1));
+        for (int i = 0; i < 10; i++) {
+            assertThat(fullHello(policy, peer(2, i))).isEqualTo(Decision.QUEUED);
+        }
+        assertThat(fullHello(policy, peer(3, 1))).isEqualTo(Decision.DEFERRED_QUEUE_FULL);
+        assertThat(policy.queueCapacity()).isEqualTo(10);
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release().peer).isEqualTo(peer(2, 0));
+        advance(Duration.ofMillis(900)); // the other nine have waited the whole second
+        assertThat(policy.release()).isNull();
+        assertThat(policy.queueLength()).isZero();
+        assertThat(policy.counters.queueExpired.sum()).isEqualTo(9);
+        assertThat(policy.counters.deferredQueueFull.sum()).isEqualTo(1);
+        assertThat(fullHello(policy, peer(3, 1))).as("a token and an empty queue").isEqualTo(Decision.ADMITTED);
+    }
+
+    @Test
+    void a_device_that_starts_over_or_gives_up_takes_its_waiting_hello_out_of_the_queue() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(5)).rate(10).burst(1));
+        fullHello(policy, peer(1, 1));
+        InetSocketAddress restarts = peer(2, 1), givesUp = peer(3, 1), waits = peer(4, 1);
+        policy.admit(HelloKind.FULL, restarts, 20);
+        policy.admit(HelloKind.FULL, givesUp, 30);
+        policy.admit(HelloKind.FULL, waits, 40);
+        policy.startedOver(restarts, 20); // its own first hello, retransmitted: still the same attempt
+        assertThat(policy.queueLength()).isEqualTo(3);
+        policy.startedOver(restarts, 21);
+        policy.gaveUp(givesUp);
+        assertThat(policy.queueLength()).isEqualTo(1);
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release().peer).isEqualTo(waits);
+        assertThat(policy.counters.queueWithdrawn.sum()).isEqualTo(2);
+        // A new attempt with another random replaces the waiting one instead of queueing twice.
+        policy.admit(HelloKind.FULL, restarts, 22);
+        assertThat(policy.admit(HelloKind.FULL, restarts, 23)).isEqualTo(Decision.QUEUED);
+        assertThat(policy.queueLength()).isEqualTo(1);
+        assertThat(policy.counters.queueWithdrawn.sum()).isEqualTo(3);
+    }
+
+    @Test
+    void a_queued_hello_waits_for_a_free_in_flight_slot_as_well_as_a_token() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(5)).rate(1000).burst(1000).maxInFlight(1)
+                .perSourceInFlight(1));
+        Object handshake = new Object();
+        fullHello(policy, peer(1, 1));
+        policy.started(peer(1, 1), handshake);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.QUEUED);
+        advance(Duration.ofMillis(100));
+        assertThat(policy.release()).isNull();
+        policy.finished(peer(1, 1), handshake, Outcome.COMPLETED);
+        assertThat(policy.release().peer).isEqualTo(peer(2, 1));
+        assertThat(policy.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void one_source_cannot_fill_more_of_the_queue_than_its_share() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(1)).rate(40).burst(1).maxInFlight(8)
+                .perSourceInFlight(2));
+        fullHello(policy, peer(9, 1));
+        // The queue holds 40; one source may hold a quarter of it (2 of 8 slots).
+        for (int i = 0; i < 10; i++) {
+            assertThat(fullHello(policy, peer(1, i))).isEqualTo(Decision.QUEUED);
+        }
+        assertThat(fullHello(policy, peer(1, 99))).isEqualTo(Decision.DEFERRED_SOURCE);
+        assertThat(fullHello(policy, peer(2, 1))).isEqualTo(Decision.QUEUED);
+    }
+
+    @Test
+    void admissions_from_the_queue_never_exceed_rate_times_time_plus_burst_either() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(2)).rate(25).burst(7));
+        Random random = new Random(7);
+        List<Long> admittedAt = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            advance(Duration.ofNanos(random.nextInt(20_000_000))); // 100/s on average against 25/s
+            InetSocketAddress peer = peer(1 + i % 200, 1000 + i);
+            if (fullHello(policy, peer) == Decision.ADMITTED) {
+                admittedAt.add(clock.get());
+            }
+            AdmissionPolicy.Waiting released;
+            while ((released = policy.release()) != null) {
+                admittedAt.add(clock.get());
+                policy.finished(released.peer, null, Outcome.COMPLETED);
+            }
+            policy.finished(peer, null, Outcome.COMPLETED);
+        }
+        assertEveryWindowWithin(admittedAt, 25, 7);
+        assertThat(admittedAt.size()).as("the queue keeps the rate busy").isGreaterThan(1150);
+        assertThat(policy.counters.queueAdmitted.sum()).isGreaterThan(1000);
+    }
+
+    /** No window of {@code t} seconds holds more admissions than {@code rate * t + burst}. */
+    private static void assertEveryWindowWithin(List<Long> admittedAt, double rate, int burst) {
+        for (int from = 0; from < admittedAt.size(); from++) {
+            for (int to = from; to < admittedAt.size(); to++) {
+                double seconds = (admittedAt.get(to) - admittedAt.get(from)) / 1e9;
+                assertThat(to - from + 1).as("admitted in [%d, %d]", from, to).isLessThanOrEqualTo(
+                        (int) Math.floor(rate * seconds + burst + 1e-9));
+            }
+        }
     }
 }
