@@ -170,7 +170,7 @@ public final class AdmissionController implements AutoCloseable {
         if (settings.mode() == AdmissionMode.ADAPTIVE) {
             double before = aimd.rate();
             double after = aimd.next(new AimdRate.Interval(deferred - lastDeferred, queue.getTotalCount(),
-                    completed - lastCompleted, p90, share, latencyP90Nanos));
+                    completed - lastCompleted, p90, share, latencyP90Nanos, policy.inFlight(), elapsed / 1e9));
             if (after != before) {
                 policy.setRate(after);
                 LOG.debug("admission rate {} -> {}/s (queue p90 {} ms, CPU {}%)", Math.round(before),

@@ -89,8 +89,9 @@ class AdmissionControlTest {
         AimdRate aimd = new AimdRate(adaptive());
         long fast = Duration.ofMillis(20).toNanos();
         long slow = Duration.ofMillis(900).toNanos();
-        assertThat(aimd.next(new AimdRate.Interval(300, 25, 25, fast, 0.5))).isEqualTo(150);
-        assertThat(aimd.next(new AimdRate.Interval(300, 37, 37, fast, 0.5))).isEqualTo(225);
+        // 40 and 50 completed per 250 ms interval: 160/s, then 180/s smoothed, so 1.25 x that bounds no step.
+        assertThat(aimd.next(new AimdRate.Interval(300, 40, 40, fast, 0.5))).isEqualTo(150);
+        assertThat(aimd.next(new AimdRate.Interval(300, 50, 50, fast, 0.5))).isEqualTo(225);
         assertThat(aimd.next(new AimdRate.Interval(300, 56, 50, slow, 0.9))).isEqualTo(225 * AimdRate.DECREASE);
         double afterDecrease = aimd.rate();
         // The handshakes admitted at the old rate are still late for a while: no second cut for them.
@@ -111,11 +112,41 @@ class AdmissionControlTest {
         long fast = Duration.ofMillis(5).toNanos();
         long withinTarget = Duration.ofMillis(800).toNanos();
         long late = Duration.ofMillis(2500).toNanos();
-        assertThat(aimd.next(new AimdRate.Interval(300, 100, 100, fast, 0.5, withinTarget))).isEqualTo(600);
-        assertThat(aimd.next(new AimdRate.Interval(300, 150, 100, fast, 0.99, late)))
+        assertThat(aimd.next(new AimdRate.Interval(300, 120, 120, fast, 0.5, withinTarget, 0))).isEqualTo(600);
+        assertThat(aimd.next(new AimdRate.Interval(300, 150, 120, fast, 0.99, late, 0)))
                 .isEqualTo(600 * AimdRate.DECREASE);
         // Nothing completed in the interval: no latency sample, no verdict on it.
-        assertThat(aimd.next(new AimdRate.Interval(0, 0, 0, 0, 0.2, late))).isEqualTo(600 * AimdRate.DECREASE);
+        assertThat(aimd.next(new AimdRate.Interval(0, 0, 0, 0, 0.2, late, 0))).isEqualTo(600 * AimdRate.DECREASE);
+    }
+
+    @Test
+    void aimd_cuts_a_rate_far_above_the_throughput_to_just_below_it_and_waits_for_the_backlog_to_drain() {
+        AimdRate aimd = new AimdRate(AdmissionSettings.builder().mode(AdmissionMode.ADAPTIVE).rate(2000)
+                .rateRange(10, 10_000).latencyTarget(Duration.ofSeconds(1)).build());
+        long fast = Duration.ofMillis(5).toNanos();
+        long late = Duration.ofMillis(2500).toNanos();
+        // The cloud completes 400/s (100 per 250 ms) whatever it admits, and 1,000 handshakes are in flight.
+        assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 1000)))
+                .isEqualTo(400 * AimdRate.BELOW_THROUGHPUT);
+        // 1,000 in flight at 400/s take 2.5 s, ten intervals: until then late samples are the old rate's.
+        for (int i = 1; i <= 10; i++) {
+            assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 1000 - 90 * i)))
+                    .as("interval %d after the cut", i).isEqualTo(400 * AimdRate.BELOW_THROUGHPUT);
+        }
+        assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 100)))
+                .isEqualTo(400 * AimdRate.BELOW_THROUGHPUT * AimdRate.DECREASE);
+    }
+
+    @Test
+    void aimd_never_raises_the_rate_far_above_what_the_cloud_completes() {
+        AimdRate aimd = new AimdRate(adaptive());
+        long fast = Duration.ofMillis(20).toNanos();
+        // Devices wait and handshakes are quick, but only 25 complete per interval (100/s).
+        for (int i = 0; i < 20; i++) {
+            aimd.next(new AimdRate.Interval(300, 25, 25, fast, 0.5));
+        }
+        assertThat(aimd.rate()).isEqualTo(100 * AimdRate.HEADROOM);
+        assertThat(aimd.throughput()).isEqualTo(100);
     }
 
     @Test
@@ -139,11 +170,11 @@ class AdmissionControlTest {
         AimdRate aimd = new AimdRate(AdmissionSettings.builder().rate(20).rateRange(10, 40).build());
         long slow = Duration.ofSeconds(5).toNanos();
         for (int i = 0; i < 50; i++) {
-            aimd.next(new AimdRate.Interval(0, 5, 5, slow, 0.2));
+            aimd.next(new AimdRate.Interval(0, 15, 15, slow, 0.2));
         }
         assertThat(aimd.rate()).isEqualTo(10);
         for (int i = 0; i < 200; i++) {
-            aimd.next(new AimdRate.Interval(100, 5, 5, 1000, 0.2));
+            aimd.next(new AimdRate.Interval(100, 15, 15, 1000, 0.2)); // 60/s completed: room up to 75/s
         }
         assertThat(aimd.rate()).isEqualTo(40);
     }
@@ -178,7 +209,9 @@ class AdmissionControlTest {
             policy.finished(peer, handshake, AdmissionPolicy.Outcome.COMPLETED);
         }
         controller.tick();
-        assertThat(controller.stats().rate()).isEqualTo(100 * AimdRate.DECREASE);
+        // Ten completed in the 800 ms: the cloud does 12.5/s, so the cut lands just below that, not at 70/s.
+        assertThat(controller.stats().rate()).isCloseTo(10 / 0.8 * AimdRate.BELOW_THROUGHPUT,
+                org.assertj.core.data.Offset.offset(1e-9));
         assertThat(policy.inFlightLimit()).isLessThan(limitBefore);
         assertThat(controller.cpuShare()).isCloseTo(780.0 / 800, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(controller.queueP90Nanos()).isGreaterThan(Duration.ofMillis(700).toNanos());
