@@ -9,10 +9,10 @@ package io.corral.cloud.admission;
  *   <li><b>Decrease</b> when, over the last interval, the 90th percentile of the queue delay (admission to the
  *       start of the handshake's work) or of the handshake latency (admission to completion) is above its
  *       target: admitted handshakes wait for the cloud's threads, or share a saturated CPU so that each takes
- *       longer, so the rate is above what the cloud can do. The rate drops to {@value #DECREASE} of itself, or to
- *       {@value #BELOW_THROUGHPUT} of the throughput if that is lower (after a burst far above capacity, one step
- *       lands just below it instead of several blind ones), and that level becomes the slow-start threshold. No
- *       second decrease follows until the handshakes admitted before the first had time to drain: the handshakes
+ *       longer, so the rate is above what the cloud can do. The rate drops to {@value #DECREASE} of itself, and
+ *       that level becomes the slow-start threshold. (Not to a share of the throughput: at the start of a burst
+ *       the completions lag the admissions by a handshake's duration, and such a cut fell to a fifth of the
+ *       capacity.) No second decrease follows until the handshakes admitted before the first had time to drain: the handshakes
  *       in flight at the throughput, and at least {@link #COOLDOWN_INTERVALS} intervals. They were admitted at
  *       the old rate and will be late whatever the new one is.</li>
  *   <li><b>Increase</b> only while the rate turns devices away (it is what limits them), handshakes complete,
@@ -28,7 +28,6 @@ package io.corral.cloud.admission;
  */
 final class AimdRate {
     static final double DECREASE = 0.7;
-    static final double BELOW_THROUGHPUT = 0.9;
     static final double SLOW_START = 1.5;
     static final double ADDITIVE_SHARE = 0.04;
     static final double HEADROOM = 1.25;
@@ -105,11 +104,7 @@ final class AimdRate {
                 || interval.completed() > 0 && interval.latencyP90Nanos() > latencyTargetNanos;
         if (late) {
             if (sinceDecrease > cooldown) {
-                double cut = rate * DECREASE;
-                if (!Double.isNaN(throughput)) {
-                    cut = Math.min(cut, throughput * BELOW_THROUGHPUT);
-                }
-                threshold = Math.max(minRate, cut);
+                threshold = Math.max(minRate, rate * DECREASE);
                 rate = threshold;
                 sinceDecrease = 0;
                 cooldown = COOLDOWN_INTERVALS;

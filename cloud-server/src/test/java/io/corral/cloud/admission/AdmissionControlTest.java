@@ -120,21 +120,21 @@ class AdmissionControlTest {
     }
 
     @Test
-    void aimd_cuts_a_rate_far_above_the_throughput_to_just_below_it_and_waits_for_the_backlog_to_drain() {
+    void aimd_waits_for_the_backlog_admitted_at_the_old_rate_to_drain_before_it_cuts_again() {
         AimdRate aimd = new AimdRate(AdmissionSettings.builder().mode(AdmissionMode.ADAPTIVE).rate(2000)
                 .rateRange(10, 10_000).latencyTarget(Duration.ofSeconds(1)).build());
         long fast = Duration.ofMillis(5).toNanos();
         long late = Duration.ofMillis(2500).toNanos();
         // The cloud completes 400/s (100 per 250 ms) whatever it admits, and 1,000 handshakes are in flight.
         assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 1000)))
-                .isEqualTo(400 * AimdRate.BELOW_THROUGHPUT);
+                .isEqualTo(2000 * AimdRate.DECREASE);
         // 1,000 in flight at 400/s take 2.5 s, ten intervals: until then late samples are the old rate's.
         for (int i = 1; i <= 10; i++) {
             assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 1000 - 90 * i)))
-                    .as("interval %d after the cut", i).isEqualTo(400 * AimdRate.BELOW_THROUGHPUT);
+                    .as("interval %d after the cut", i).isEqualTo(2000 * AimdRate.DECREASE);
         }
         assertThat(aimd.next(new AimdRate.Interval(500, 100, 100, fast, 1.0, late, 100)))
-                .isEqualTo(400 * AimdRate.BELOW_THROUGHPUT * AimdRate.DECREASE);
+                .isEqualTo(2000 * AimdRate.DECREASE * AimdRate.DECREASE);
     }
 
     @Test
@@ -209,9 +209,7 @@ class AdmissionControlTest {
             policy.finished(peer, handshake, AdmissionPolicy.Outcome.COMPLETED);
         }
         controller.tick();
-        // Ten completed in the 800 ms: the cloud does 12.5/s, so the cut lands just below that, not at 70/s.
-        assertThat(controller.stats().rate()).isCloseTo(10 / 0.8 * AimdRate.BELOW_THROUGHPUT,
-                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(controller.stats().rate()).isEqualTo(100 * AimdRate.DECREASE);
         assertThat(policy.inFlightLimit()).isLessThan(limitBefore);
         assertThat(controller.cpuShare()).isCloseTo(780.0 / 800, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(controller.queueP90Nanos()).isGreaterThan(Duration.ofMillis(700).toNanos());
