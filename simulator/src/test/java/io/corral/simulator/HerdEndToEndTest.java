@@ -42,7 +42,7 @@ class HerdEndToEndTest {
             "/steady",
             "/series/t_s", "/series/connected", "/series/attempted", "/series/completed", "/series/timed_out",
             "/series/cloud_admitted", "/series/cloud_deferred", "/series/cloud_completed", "/series/cloud_abandoned",
-            "/series/cloud_in_flight", "/series/cloud_cpu_percent", "/series/cloud_rate",
+            "/series/cloud_in_flight", "/series/cloud_queue_length", "/series/cloud_cpu_percent", "/series/cloud_rate",
             "/connect_latency_cdf");
 
     @TempDir

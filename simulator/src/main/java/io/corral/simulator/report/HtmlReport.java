@@ -66,8 +66,9 @@ public final class HtmlReport {
         html.append(image(chart("Handshakes per second", reference, "per second", runs, names, handshakes)));
         html.append(image(chart("Deferred CLIENT_HELLOs per second", reference, "per second", runs, names,
                 List.of(new Line("deferred", s -> longs(s.cloudDeferred()))))));
-        html.append(image(chart("Handshakes in flight at the cloud", reference, "in flight", runs, names,
-                List.of(new Line("in flight", s -> longs(s.cloudInFlight()))))));
+        html.append(image(chart("Handshakes in flight and hellos queued at the cloud", reference, "handshakes",
+                runs, names, List.of(new Line("in flight", s -> longs(s.cloudInFlight())),
+                        new Line("queued", s -> longs(s.cloudQueueLength()))))));
         html.append(image(chart("Cloud CPU", reference, "% of one core", runs, names,
                 List.of(new Line("CPU", s -> s.cloudCpuPercent())))));
         html.append(image(latencyChart(runs, names)));
@@ -100,7 +101,11 @@ public final class HtmlReport {
             for (Line line : lines) {
                 String name = runs.size() == 1 ? line.name() : names.get(r) + (lines.size() == 1 ? ""
                         : " " + line.name());
-                List<Double> y = line.values().apply(run.series()).subList(first, allX.size());
+                List<Double> values = line.values().apply(run.series());
+                if (values.size() != allX.size()) {
+                    continue; // a series this run's file does not have
+                }
+                List<Double> y = values.subList(first, allX.size());
                 if (!x.isEmpty()) {
                     XYSeries series = chart.addSeries(name, x, y);
                     series.setMarker(SeriesMarkers.NONE);
@@ -177,7 +182,11 @@ public final class HtmlReport {
         return out;
     }
 
+    /** A run written before a series existed has none: it draws nothing. */
     private static List<Double> longs(List<Long> values) {
+        if (values == null) {
+            return List.of();
+        }
         List<Double> out = new ArrayList<>(values.size());
         values.forEach(v -> out.add(v.doubleValue()));
         return out;

@@ -60,6 +60,11 @@ final class CloudMetrics {
             return get("corral_dtls_handshakes_failed_total");
         }
 
+        /** Full-handshake hellos waiting in the cloud's admission queue. */
+        double queueLength() {
+            return get("corral_admission_queue_length");
+        }
+
         double inFlight() {
             return get("corral_dtls_handshakes_in_flight");
         }

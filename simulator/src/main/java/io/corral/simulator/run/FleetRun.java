@@ -536,6 +536,7 @@ public final class FleetRun {
             List<Long> cloudCompleted = new ArrayList<>();
             List<Long> abandoned = new ArrayList<>();
             List<Long> inFlight = new ArrayList<>();
+            List<Long> queued = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
             List<Double> rate = new ArrayList<>();
             Point previous = null;
@@ -554,13 +555,14 @@ public final class FleetRun {
                 cloudCompleted.add(both ? Math.max(0, Math.round(c.completed() - p.completed())) : 0);
                 abandoned.add(both ? Math.max(0, Math.round(c.abandoned() - p.abandoned())) : 0);
                 inFlight.add(c == null ? 0 : Math.round(c.inFlight()));
+                queued.add(c == null ? 0 : Math.round(c.queueLength()));
                 double wall = both ? (c.atNanos() - p.atNanos()) / 1e9 : 0;
                 cpu.add(both && wall > 0 ? round(100 * Math.max(0, c.cpuSeconds() - p.cpuSeconds()) / wall, 1) : 0);
                 rate.add(c == null ? 0 : round(c.rate(), 1));
                 previous = point;
             }
             return new RunResult.Series(t, connected, attempted, completed, timedOut, admitted, deferred,
-                    cloudCompleted, abandoned, inFlight, cpu, rate);
+                    cloudCompleted, abandoned, inFlight, cpu, rate, queued);
         }
     }
 }

@@ -128,12 +128,13 @@ public record RunResult(int format, String scenario, String startedAt, int devic
 
     /**
      * One value per second of the run, all the same length as {@code tS}. Counts are per second; {@code connected},
-     * {@code cloudInFlight} and {@code cloudRate} are the value at that second.
+     * {@code cloudInFlight}, {@code cloudRate} and {@code cloudQueueLength} (hellos waiting in the cloud's admission
+     * queue) are the value at that second. {@code cloudQueueLength} is null in a file written before it existed.
      */
     public record Series(List<Double> tS, List<Integer> connected, List<Long> attempted, List<Long> completed,
                          List<Long> timedOut, List<Long> cloudAdmitted, List<Long> cloudDeferred,
                          List<Long> cloudCompleted, List<Long> cloudAbandoned, List<Long> cloudInFlight,
-                         List<Double> cloudCpuPercent, List<Double> cloudRate) {
+                         List<Double> cloudCpuPercent, List<Double> cloudRate, List<Long> cloudQueueLength) {
     }
 
     public void write(Path file) throws IOException {
