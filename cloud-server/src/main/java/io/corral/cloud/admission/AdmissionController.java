@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * anything else on the full-handshake policy. A full-handshake hello that cannot be admitted yet waits in a
  * first-in first-out queue, and a thread of the controller hands it to Scandium (through {@link #releaseTo}) as
  * soon as the policy admits it. A hello that finds the queue full, or waits too long, is dropped: that costs the
- * device one retransmission timer, since DTLS retransmits the same CLIENT_HELLO and the next one may get in.
+ * device its retransmission timers, since DTLS retransmits the same CLIENT_HELLO and a later one may get in.
  */
 public final class AdmissionController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
@@ -164,13 +164,14 @@ public final class AdmissionController implements AutoCloseable {
         queueP90Nanos = p90;
         AdmissionPolicy.Counters counters = policy.counters;
         long admitted = counters.admittedFull.sum();
-        // Only hellos the rate turned away or queued say that a higher rate would admit more.
+        // Only hellos the rate turned away or queued say that a higher rate would admit more. Queued for the in-flight
+        // cap counts too: adaptive derives the cap from the rate, so a higher rate raises it as well.
         long deferred = counters.deferredRate.sum() + counters.queued.sum() + counters.deferredQueueFull.sum();
         long completed = counters.completedFull.sum();
         if (settings.mode() == AdmissionMode.ADAPTIVE) {
             double before = aimd.rate();
             double after = aimd.next(new AimdRate.Interval(deferred - lastDeferred, queue.getTotalCount(),
-                    completed - lastCompleted, p90, share, latencyP90Nanos, policy.inFlight(), elapsed / 1e9));
+                    completed - lastCompleted, p90, share, latencyP90Nanos, policy.fullInFlight(), elapsed / 1e9));
             if (after != before) {
                 policy.setRate(after);
                 LOG.debug("admission rate {} -> {}/s (queue p90 {} ms, CPU {}%)", Math.round(before),
@@ -190,7 +191,7 @@ public final class AdmissionController implements AutoCloseable {
                 c.completedResumption.sum(), c.failed.sum(), c.abandoned.sum(), policy.inFlight(), policy.open(),
                 policy.inFlightPeak(), settings.mode() == AdmissionMode.OFF ? 0 : policy.rate(),
                 policy.inFlightLimit(), c.queued.sum(), c.queueAdmitted.sum(), c.queueExpired.sum(),
-                c.queueWithdrawn.sum(), policy.queueLength());
+                c.queueWithdrawn.sum(), c.queueRetransmissions.sum(), policy.queueLength());
     }
 
     /** Registers the admission metrics (see {@link AdmissionMetrics}) with {@code registry}. */
@@ -245,7 +246,6 @@ public final class AdmissionController implements AutoCloseable {
             }
             case CHEAP -> {
                 hellosCheap.increment();
-                policy.startedOver(peer, hello.randomFingerprint());
                 return true;
             }
             case FULL -> hellosFull.increment();
@@ -273,8 +273,10 @@ public final class AdmissionController implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.warn("handing a queued CLIENT_HELLO to the DTLS stack failed", e);
+            } catch (Throwable e) {
+                // Never let this thread die: without it no queued hello is admitted, and while any wait every
+                // newcomer queues behind them, so full handshakes would stop altogether.
+                LOG.error("handing a queued CLIENT_HELLO to the DTLS stack failed", e);
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  *                                          (reason="queued"), or dropped ("queue_full", "rate", "in_flight", "source")
  * corral_dtls_hellos_dequeued_total{outcome="admitted|expired|withdrawn"}  queued hellos leaving the queue
  * corral_admission_queue_length                                      hellos waiting in the queue
+ * corral_dtls_hellos_queued_retransmitted_total                      retransmissions of queued hellos, dropped
  * corral_dtls_hellos_retransmitted_total                             retransmissions of admitted hellos
  * corral_dtls_handshakes_in_flight / _in_flight_peak                 admitted, holding a slot (not stalled)
  * corral_dtls_handshakes_open                                        admitted, not ended yet
@@ -51,6 +52,8 @@ final class AdmissionMetrics {
         counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueAdmitted, "outcome", "admitted");
         counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueExpired, "outcome", "expired");
         counter(registry, "corral.dtls.hellos.dequeued", dequeued, c.queueWithdrawn, "outcome", "withdrawn");
+        counter(registry, "corral.dtls.hellos.queued.retransmitted",
+                "retransmitted hellos of queued ones, dropped: the first copy keeps its place", c.queueRetransmissions);
         Gauge.builder("corral.admission.queue.length", policy, AdmissionPolicy::queueLength)
                 .description("full-handshake CLIENT_HELLOs waiting for admission").register(registry);
         counter(registry, "corral.dtls.hellos.deferred", deferred, c.deferredRate, "kind", "full", "reason", "rate");

@@ -27,7 +27,9 @@ import org.HdrHistogram.Recorder;
  * (when {@link AdmissionSettings#queues()}), and {@link #release()} admits the oldest one as soon as both allow,
  * so devices are served in the order they came instead of by the luck of their retransmission timers. Its
  * retransmissions are dropped while it waits; it leaves the queue unadmitted when it has waited
- * {@link AdmissionSettings#queueWait()}, or when its device starts over or gives up ({@link #withdraw}).
+ * {@link AdmissionSettings#queueWait()}, when its device starts over (a hello with another random) or gives up
+ * ({@link #gaveUp}). The oldest hello whose source holds its share of the slots waits while younger ones from
+ * other sources go.
  *
  * <p>An open entry holds one of the in-flight slots only while its handshake makes progress: it gives the slot
  * back when it ends, when the cloud had to retransmit its flight (the device did not answer in time), or when it
@@ -113,7 +115,8 @@ final class AdmissionPolicy {
         final InetSocketAddress peer;
         final long fingerprint;
         final long arrivedAt;
-        final byte[] datagram;
+        /** Null once it left the queue unadmitted, so that a skipped entry holds no memory until it is polled. */
+        byte[] datagram;
         /** Released, expired or withdrawn: what is left of it in the queue is skipped. */
         boolean gone;
 
@@ -125,8 +128,12 @@ final class AdmissionPolicy {
         }
     }
 
-    /** The queue never holds more hellos than this, whatever the rate and the wait (about 30 MB). */
+    /** The queue never holds more waiting hellos than this, whatever the rate and the wait (about 30 MB). */
     static final int MAX_QUEUE = 100_000;
+    /** Hellos that left from the middle stay in the deque until they reach its head; they are bounded too. */
+    private static final int MAX_DEQUE = 2 * MAX_QUEUE;
+    /** How far past the oldest waiting hello {@link #release()} looks for one whose source is under its share. */
+    private static final int RELEASE_SCAN = 64;
 
     final Counters counters = new Counters();
     /** Admission to session of every completed full handshake, in microseconds. */
@@ -265,12 +272,13 @@ final class AdmissionPolicy {
         }
         // A handshake that replaces the peer's open one frees that slot, so it must not be refused for it.
         int freed = replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
-        if (fullInFlight - freed >= inFlightLimit) {
-            return Decision.DEFERRED_IN_FLIGHT;
-        }
+        // The source first: a hello from a source at its share is dropped, not queued for the next free slot.
         int fromSource = fullPerSource.getOrDefault(peer.getAddress(), 0) - freed;
         if (fromSource >= perSourceLimit()) {
             return Decision.DEFERRED_SOURCE;
+        }
+        if (fullInFlight - freed >= inFlightLimit) {
+            return Decision.DEFERRED_IN_FLIGHT;
         }
         // First come, first served: while others wait, a newcomer waits behind them.
         if (queueLength > 0 || !fullBucket.tryTake(now)) {
@@ -281,7 +289,7 @@ final class AdmissionPolicy {
 
     private Decision enqueue(InetSocketAddress peer, long fingerprint, byte[] datagram, int offset, int length,
                              long now) {
-        if (queueLength >= queueCapacity()) {
+        if (queueLength >= queueCapacity() || queue.size() >= MAX_DEQUE) {
             return Decision.DEFERRED_QUEUE_FULL;
         }
         // Fairness holds in the queue too: one source may fill no more of it than its share of the slots.
@@ -307,6 +315,9 @@ final class AdmissionPolicy {
 
     private void leaveQueue(Waiting waiting, LongAdder why) {
         waiting.gone = true;
+        if (why != counters.queueAdmitted) {
+            waiting.datagram = null;
+        }
         waitingByPeer.remove(waiting.peer, waiting);
         waitingPerSource.computeIfPresent(waiting.peer.getAddress(), (source, count) -> count > 1 ? count - 1 : null);
         queueLength--;
@@ -314,26 +325,18 @@ final class AdmissionPolicy {
     }
 
     /**
-     * The device at {@code peer} started over: a hello without a cookie, whose random has {@code fingerprint}.
-     * Its waiting hello, if it has another random, would only start a handshake nobody finishes.
+     * The device at {@code peer} gave up its handshake: it sent an alert before any keys, as a DTLS client does
+     * when its handshake timer runs out. Its waiting hello would only start a handshake nobody finishes. (A
+     * device that starts over needs no call: its new hello, with another random, replaces the waiting one.)
      */
-    void startedOver(InetSocketAddress peer, long fingerprint) {
-        withdraw(peer, fingerprint, false);
-    }
-
-    /** The device at {@code peer} gave up its handshake (it sent an alert before any keys): it waits no more. */
     void gaveUp(InetSocketAddress peer) {
-        withdraw(peer, 0, true);
-    }
-
-    private void withdraw(InetSocketAddress peer, long fingerprint, boolean anyFingerprint) {
         if (queueLength == 0) {
             return; // the common case, without the lock
         }
         lock.lock();
         try {
             Waiting waiting = waitingByPeer.get(peer);
-            if (waiting != null && (anyFingerprint || waiting.fingerprint != fingerprint)) {
+            if (waiting != null) {
                 leaveQueue(waiting, counters.queueWithdrawn);
             }
         } finally {
@@ -342,7 +345,8 @@ final class AdmissionPolicy {
     }
 
     /**
-     * Admits the oldest waiting hello if the rate and the in-flight cap allow it now.
+     * Admits the oldest waiting hello whose source is under its share of the slots, if the rate and the in-flight
+     * cap allow it now.
      *
      * @return the hello, whose datagram the caller hands to Scandium; null if none may go yet
      */
@@ -351,33 +355,53 @@ final class AdmissionPolicy {
         try {
             long now = nanoClock.getAsLong();
             expire(now);
-            Waiting oldest = queue.peekFirst();
-            if (oldest == null || fullInFlight >= inFlightLimit || !fullBucket.tryTake(now)) {
+            if (queueLength == 0 || fullInFlight >= inFlightLimit) {
                 return null;
             }
-            queue.pollFirst();
-            leaveQueue(oldest, counters.queueAdmitted);
-            open(oldest.peer, true, oldest.fingerprint, byPeer.get(oldest.peer), now);
-            return oldest;
+            Waiting next = null;
+            int looked = 0;
+            for (var it = queue.iterator(); it.hasNext() && looked < RELEASE_SCAN; ) {
+                Waiting waiting = it.next();
+                if (waiting.gone) {
+                    continue;
+                }
+                looked++;
+                Entry replaced = byPeer.get(waiting.peer);
+                int freed = replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
+                if (fullPerSource.getOrDefault(waiting.peer.getAddress(), 0) - freed < perSourceLimit()) {
+                    next = waiting;
+                    break;
+                }
+            }
+            if (next == null || !fullBucket.tryTake(now)) {
+                return null;
+            }
+            // Taken from the middle, it stays in the deque, skipped, until it reaches the head.
+            leaveQueue(next, counters.queueAdmitted);
+            open(next.peer, true, next.fingerprint, byPeer.get(next.peer), now);
+            return next;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Waits, at most {@code maxNanos}, until {@link #release()} may admit something: the next token when hellos
-     * wait and a slot is free, otherwise a signal.
+     * Called after {@link #release()} returned null: waits, at most {@code maxNanos}, until it may admit
+     * something. That is the next token when hellos wait and a slot is free; otherwise a signal (a hello queued,
+     * a slot freed, a new rate). A token already there means the waiting hellos' sources hold their share, so
+     * that too waits for a signal rather than asking again at once.
      */
     void awaitReleasable(long maxNanos) throws InterruptedException {
         lock.lock();
         try {
             long wait = maxNanos;
             if (queueLength > 0 && fullInFlight < inFlightLimit) {
-                wait = Math.min(wait, fullBucket.nanosUntilToken(nanoClock.getAsLong()));
+                long untilToken = fullBucket.nanosUntilToken(nanoClock.getAsLong());
+                if (untilToken > 0) {
+                    wait = Math.min(wait, untilToken);
+                }
             }
-            if (wait > 0) {
-                releasable.await(wait, TimeUnit.NANOSECONDS);
-            }
+            releasable.await(wait, TimeUnit.NANOSECONDS);
         } finally {
             lock.unlock();
         }
@@ -559,6 +583,16 @@ final class AdmissionPolicy {
     /** Hellos waiting in the queue. */
     int queueLength() {
         return queueLength;
+    }
+
+    /** Full handshakes holding an in-flight slot. */
+    int fullInFlight() {
+        lock.lock();
+        try {
+            return fullInFlight;
+        } finally {
+            lock.unlock();
+        }
     }
 
     int inFlightPeak() {

@@ -193,7 +193,8 @@ public final class AdmissionSettings {
      *   <li>{@code stallTimeout}: 10 s (the handshake deadline when that is shorter), in [100 ms, handshakeDeadline]</li>
      *   <li>{@code queueDelayTarget}: 1 s, in [10 ms, 10 s]</li>
      *   <li>{@code latencyTarget}: 1 s, in [50 ms, 30 s]</li>
-     *   <li>{@code queueWait}: 5 s, in [0, 1 min]; 0 drops what cannot be admitted at once</li>
+     *   <li>{@code queueWait}: 5 s, in [0, 30 s] (well within the 60 s a cookie stays valid); 0 drops what
+     *       cannot be admitted at once</li>
      *   <li>{@code minRate}: 10 per second; {@code maxRate}: 20000 per second; minRate &le; rate &le; maxRate</li>
      *   <li>{@code cpuCeiling}: 0.9, in [0.1, 1.0]</li>
      *   <li>{@code controlInterval}: 250 ms, in [10 ms, 10 s]</li>
@@ -323,7 +324,9 @@ public final class AdmissionSettings {
             between("stallTimeout", stallTimeout, Duration.ofMillis(100), handshakeDeadline);
             between("queueDelayTarget", queueDelayTarget, Duration.ofMillis(10), Duration.ofSeconds(10));
             between("latencyTarget", latencyTarget, Duration.ofMillis(50), Duration.ofSeconds(30));
-            between("queueWait", queueWait, Duration.ZERO, Duration.ofSeconds(60));
+            // Scandium renews its cookie secret every 60 s and accepts the one before: a cookie is good for 60 s at
+            // least, so a hello released within 30 s of its cookie still passes.
+            between("queueWait", queueWait, Duration.ZERO, Duration.ofSeconds(30));
             between("minRate", minRate, 1, 100_000);
             between("maxRate", maxRate, minRate, 1_000_000);
             if (mode == AdmissionMode.ADAPTIVE) {

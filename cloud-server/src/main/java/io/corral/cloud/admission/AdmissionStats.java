@@ -24,6 +24,7 @@ package io.corral.cloud.admission;
  * @param queueAdmitted        queued hellos later admitted
  * @param queueExpired         queued hellos dropped after the whole queue wait
  * @param queueWithdrawn       queued hellos whose device started over or gave up while they waited
+ * @param queueRetransmissions retransmissions of queued hellos, dropped: the first copy keeps its place
  * @param queueLength          hellos waiting in the queue now
  */
 public record AdmissionStats(long hellosCheap, long hellosFull, long hellosResumption, long admittedFull,
@@ -31,7 +32,7 @@ public record AdmissionStats(long hellosCheap, long hellosFull, long hellosResum
                              long completedResumption, long failed, long abandoned, int inFlight, int open,
                              int inFlightPeak,
                              double rate, int inFlightLimit, long queued, long queueAdmitted, long queueExpired,
-                             long queueWithdrawn, int queueLength) {
+                             long queueWithdrawn, long queueRetransmissions, int queueLength) {
 
     /** Every admitted handshake, full or resumed. */
     public long admitted() {

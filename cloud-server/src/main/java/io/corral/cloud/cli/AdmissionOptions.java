@@ -77,7 +77,7 @@ final class AdmissionOptions {
     @Option(names = "--admission-queue-wait", paramLabel = "MILLIS",
             description = {"How long a full-handshake hello that cannot be admitted yet waits in the cloud's",
                     "first-come first-served queue before it is dropped; 0 drops it at once and leaves the retry to the",
-                    "device's DTLS timer. In [0 ms, 1 min]. Default: 5000."})
+                    "device's DTLS timer. In [0 ms, 30 s]. Default: 5000."})
     private Integer queueWaitMillis;
 
     /** The settings these options describe; a value out of range fails naming its flag and the range. */

@@ -226,8 +226,8 @@ class AdmissionControlTest {
         assertThatThrownBy(() -> AdmissionSettings.builder().rate(5).rateRange(10, 100).build())
                 .hasMessage("rate must be in [10, 100], was 5");
         assertThat(AdmissionSettings.builder().maxInFlight(100).build().perSourceInFlight()).isEqualTo(25);
-        assertThatThrownBy(() -> AdmissionSettings.builder().queueWait(Duration.ofSeconds(61)).build())
-                .hasMessage("queueWait must be in [0 ms, 1 min], was 61 s");
+        assertThatThrownBy(() -> AdmissionSettings.builder().queueWait(Duration.ofSeconds(31)).build())
+                .hasMessage("queueWait must be in [0 ms, 30 s], was 31 s");
         assertThat(AdmissionSettings.builder().queueWait(Duration.ZERO).build().queues()).isFalse();
         assertThat(AdmissionSettings.off().queues()).isFalse();
         assertThat(AdmissionSettings.defaults().queues()).isTrue();

@@ -289,19 +289,43 @@ class AdmissionPolicyTest {
         policy.admit(HelloKind.FULL, restarts, 20);
         policy.admit(HelloKind.FULL, givesUp, 30);
         policy.admit(HelloKind.FULL, waits, 40);
-        policy.startedOver(restarts, 20); // its own first hello, retransmitted: still the same attempt
-        assertThat(policy.queueLength()).isEqualTo(3);
-        policy.startedOver(restarts, 21);
         policy.gaveUp(givesUp);
-        assertThat(policy.queueLength()).isEqualTo(1);
+        assertThat(policy.queueLength()).isEqualTo(2);
+        // A new attempt, with another random, replaces the waiting one at the back instead of queueing twice.
+        assertThat(policy.admit(HelloKind.FULL, restarts, 21)).isEqualTo(Decision.QUEUED);
+        assertThat(policy.queueLength()).isEqualTo(2);
+        assertThat(policy.counters.queueWithdrawn.sum()).isEqualTo(2);
         advance(Duration.ofMillis(100));
         assertThat(policy.release().peer).isEqualTo(waits);
-        assertThat(policy.counters.queueWithdrawn.sum()).isEqualTo(2);
-        // A new attempt with another random replaces the waiting one instead of queueing twice.
-        policy.admit(HelloKind.FULL, restarts, 22);
-        assertThat(policy.admit(HelloKind.FULL, restarts, 23)).isEqualTo(Decision.QUEUED);
-        assertThat(policy.queueLength()).isEqualTo(1);
-        assertThat(policy.counters.queueWithdrawn.sum()).isEqualTo(3);
+        advance(Duration.ofMillis(100));
+        AdmissionPolicy.Waiting next = policy.release();
+        assertThat(next.peer).isEqualTo(restarts);
+        assertThat(next.fingerprint).isEqualTo(21);
+        assertThat(policy.queueLength()).isZero();
+    }
+
+    @Test
+    void a_source_at_its_share_is_not_queued_and_its_waiting_hellos_let_others_go_first() {
+        AdmissionPolicy policy = policy(queueing(Duration.ofSeconds(5)).rate(1000).burst(1000).maxInFlight(3)
+                .perSourceInFlight(2));
+        InetSocketAddress a1 = peer(1, 1), a2 = peer(1, 2), a3 = peer(1, 3), a4 = peer(1, 4);
+        InetSocketAddress b1 = peer(2, 1), b2 = peer(2, 2), c1 = peer(3, 1);
+        assertThat(fullHello(policy, a1)).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, b1)).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, c1)).isEqualTo(Decision.ADMITTED);
+        assertThat(fullHello(policy, a2)).as("the cap is full").isEqualTo(Decision.QUEUED);
+        assertThat(fullHello(policy, a3)).isEqualTo(Decision.QUEUED);
+        assertThat(fullHello(policy, b2)).isEqualTo(Decision.QUEUED);
+        policy.finished(b1, null, Outcome.COMPLETED);
+        assertThat(policy.release().peer).isEqualTo(a2);
+        assertThat(fullHello(policy, a4)).as("a holds its share of 2: dropped, not queued")
+                .isEqualTo(Decision.DEFERRED_SOURCE);
+        policy.finished(c1, null, Outcome.COMPLETED);
+        assertThat(policy.release().peer).as("a3 is older, but a holds its share").isEqualTo(b2);
+        assertThat(policy.release()).isNull();
+        policy.finished(a1, null, Outcome.COMPLETED);
+        assertThat(policy.release().peer).isEqualTo(a3);
+        assertThat(policy.queueLength()).isZero();
     }
 
     @Test
