@@ -215,7 +215,7 @@ final class AdmissionPolicy {
                     counters.queueRetransmissions.increment();
                     return Decision.ALREADY_QUEUED;
                 }
-                leaveQueue(waiting, counters.queueWithdrawn); // the device started over
+                dropFromQueue(waiting, counters.queueWithdrawn); // the device started over
             }
             Decision decision = decide(full, peer, current, now);
             if (decision == Decision.ADMITTED) {
@@ -270,14 +270,11 @@ final class AdmissionPolicy {
         if (!full) {
             return resumptionBucket.tryTake(now) ? Decision.ADMITTED : Decision.DEFERRED_RATE;
         }
-        // A handshake that replaces the peer's open one frees that slot, so it must not be refused for it.
-        int freed = replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
         // The source first: a hello from a source at its share is dropped, not queued for the next free slot.
-        int fromSource = fullPerSource.getOrDefault(peer.getAddress(), 0) - freed;
-        if (fromSource >= perSourceLimit()) {
+        if (!sourceHasRoom(peer, replaced)) {
             return Decision.DEFERRED_SOURCE;
         }
-        if (fullInFlight - freed >= inFlightLimit) {
+        if (fullInFlight - freedBy(replaced) >= inFlightLimit) {
             return Decision.DEFERRED_IN_FLIGHT;
         }
         // First come, first served: while others wait, a newcomer waits behind them.
@@ -285,6 +282,16 @@ final class AdmissionPolicy {
             return Decision.DEFERRED_RATE;
         }
         return Decision.ADMITTED;
+    }
+
+    /** A handshake that replaces the peer's open one frees that slot, so it must not be refused for it. */
+    private static int freedBy(Entry replaced) {
+        return replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
+    }
+
+    /** Whether the peer's source address holds fewer full handshakes than its share, once {@code replaced} ends. */
+    private boolean sourceHasRoom(InetSocketAddress peer, Entry replaced) {
+        return fullPerSource.getOrDefault(peer.getAddress(), 0) - freedBy(replaced) < perSourceLimit();
     }
 
     private Decision enqueue(InetSocketAddress peer, long fingerprint, byte[] datagram, int offset, int length,
@@ -315,13 +322,16 @@ final class AdmissionPolicy {
 
     private void leaveQueue(Waiting waiting, LongAdder why) {
         waiting.gone = true;
-        if (why != counters.queueAdmitted) {
-            waiting.datagram = null;
-        }
         waitingByPeer.remove(waiting.peer, waiting);
         waitingPerSource.computeIfPresent(waiting.peer.getAddress(), (source, count) -> count > 1 ? count - 1 : null);
         queueLength--;
         why.increment();
+    }
+
+    /** Leaves the queue unadmitted: its bytes go now, though the entry stays in the deque until it is polled. */
+    private void dropFromQueue(Waiting waiting, LongAdder why) {
+        leaveQueue(waiting, why);
+        waiting.datagram = null;
     }
 
     /**
@@ -337,7 +347,7 @@ final class AdmissionPolicy {
         try {
             Waiting waiting = waitingByPeer.get(peer);
             if (waiting != null) {
-                leaveQueue(waiting, counters.queueWithdrawn);
+                dropFromQueue(waiting, counters.queueWithdrawn);
             }
         } finally {
             lock.unlock();
@@ -366,9 +376,7 @@ final class AdmissionPolicy {
                     continue;
                 }
                 looked++;
-                Entry replaced = byPeer.get(waiting.peer);
-                int freed = replaced != null && replaced.full && replaced.holdsSlot ? 1 : 0;
-                if (fullPerSource.getOrDefault(waiting.peer.getAddress(), 0) - freed < perSourceLimit()) {
+                if (sourceHasRoom(waiting.peer, byPeer.get(waiting.peer))) {
                     next = waiting;
                     break;
                 }
@@ -489,7 +497,7 @@ final class AdmissionPolicy {
         while ((head = queue.peekFirst()) != null && (head.gone || now - head.arrivedAt >= queueWaitNanos)) {
             queue.pollFirst();
             if (!head.gone) {
-                leaveQueue(head, counters.queueExpired);
+                dropFromQueue(head, counters.queueExpired);
             }
         }
         Entry stalled;

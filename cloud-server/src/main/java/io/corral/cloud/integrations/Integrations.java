@@ -76,10 +76,8 @@ public final class Integrations implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(queue, index, webhooks, mqtt, breakers, new HookEvents(b.hookPublisher),
                 settings.retry(), counters, inFlight, new DestinationLanes(settings.maxConnectionsPerDestination(),
                 settings.maxQueuedPerDestination()), b.listener, Duration.ofSeconds(1), b.clock);
-        // Hooks of the builder win over those of the settings; both are WorkerHooks.NONE outside tests.
-        WorkerHooks hooks = b.hooks != WorkerHooks.NONE ? b.hooks : settings.hooks();
-        this.supervisor = new WorkerSupervisor(settings.workers(), dispatcher, wakeup, settings, hooks, counters,
-                watchdog::shedding, b.listener);
+        this.supervisor = new WorkerSupervisor(settings.workers(), dispatcher, wakeup, settings, settings.hooks(),
+                counters, watchdog::shedding, b.listener);
         this.refresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-integrations-refresh").daemon().factory());
         long refreshMillis = settings.indexRefresh().toMillis();
@@ -325,7 +323,6 @@ public final class Integrations implements AutoCloseable {
         private IntegrationSettings settings = IntegrationSettings.DEFAULTS;
         private Consumer<Event> hookPublisher;
         private FdWatchdog watchdog;
-        private WorkerHooks hooks = WorkerHooks.NONE;
         private IntegrationListener listener = IntegrationListener.NONE;
         private Clock clock = Clock.systemUTC();
 
@@ -368,11 +365,6 @@ public final class Integrations implements AutoCloseable {
         /** Hears worker replacements and dead letters; default {@link IntegrationListener#NONE}. */
         public Builder listener(IntegrationListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
-            return this;
-        }
-
-        Builder hooks(WorkerHooks hooks) {
-            this.hooks = Objects.requireNonNull(hooks, "hooks");
             return this;
         }
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * Points where tests make a worker fail on purpose, to prove the supervisor and the alert rules cope. Production
- * uses {@link #NONE}, whose methods do nothing. Tests set hooks through {@link Integrations.Builder} or, for a whole
- * {@code Cloud}, through {@link IntegrationSettings.Builder}; both setters are package-private.
+ * uses {@link #NONE}, whose methods do nothing. Tests set hooks through {@link IntegrationSettings.Builder}'s
+ * package-private setter, which reaches an {@link Integrations} and an embedded {@code Cloud} alike.
  */
 interface WorkerHooks {
     WorkerHooks NONE = new WorkerHooks() { };

@@ -59,8 +59,8 @@ class IntegrationAlertsTest {
                 .settings(IntegrationSettings.builder().workers(workers).batchSize(8)
                         .hangTimeout(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
                         .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMinutes(5)))
-                        .build())
-                .hooks(hooks).build();
+                        .hooks(hooks).build())
+                .build();
         integrations.store().create("alice", IntegrationSpec.builder().eventPrefix("temp")
                 .target(WebhookSettings.builder().url(sink.url("/in")).build()).build());
         ops = Ops.builder().signals(integrations.opsSignals()).source("test-cloud")

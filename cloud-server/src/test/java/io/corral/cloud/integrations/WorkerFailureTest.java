@@ -58,8 +58,8 @@ class WorkerFailureTest {
     private void start(WorkerHooks hooks, Duration hangTimeout) {
         integrations = Integrations.builder().queue(db.queue()).store(db.integrations()).hookPublisher(e -> { })
                 .settings(IntegrationSettings.builder().workers(2).batchSize(8).hangTimeout(hangTimeout)
-                        .pollInterval(Duration.ofMillis(50)).build())
-                .hooks(hooks).listener(new IntegrationListener() {
+                        .pollInterval(Duration.ofMillis(50)).hooks(hooks).build())
+                .listener(new IntegrationListener() {
                     @Override
                     public void onWorkerReplaced(String workerId, String reason) {
                         replaced.add(workerId + ": " + reason);
