@@ -1,0 +1,5 @@
+/**
+ * The storage SPI: {@link io.corral.cloud.storage.Storage} bundles the stores a cloud node needs, and the
+ * {@code storage} setting ({@code sqlite:DIR}, {@code memory}) picks the implementation.
+ */
+package io.corral.cloud.storage;
