@@ -2,10 +2,10 @@ package io.corral.bench;
 
 import io.corral.cloud.Cloud;
 import io.corral.cloud.events.Event;
-import io.corral.cloud.integrations.IntegrationJson;
+import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.IntegrationSettings;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase.Synchronous;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase.Synchronous;
 import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
 import io.corral.device.Device;

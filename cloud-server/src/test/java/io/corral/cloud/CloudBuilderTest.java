@@ -3,7 +3,7 @@ package io.corral.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.testkit.InMemoryDeviceRegistry;
 import java.io.IOException;
 import java.net.DatagramSocket;

@@ -1,6 +1,6 @@
 package io.corral.cloud.cli;
 
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.RegistryException;
 import io.corral.cloud.registry.SqliteDeviceRegistry;

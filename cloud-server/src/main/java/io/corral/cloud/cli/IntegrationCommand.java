@@ -1,7 +1,7 @@
 package io.corral.cloud.cli;
 
-import io.corral.cloud.integrations.Integration;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package io.corral.cloud.cli;
 
-import io.corral.cloud.integrations.Integration;
-import io.corral.cloud.integrations.IntegrationJson;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,9 +1,9 @@
 package io.corral.cloud.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.corral.cloud.integrations.Integration;
-import io.corral.cloud.integrations.QueuedDelivery;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.queue.QueuedDelivery;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

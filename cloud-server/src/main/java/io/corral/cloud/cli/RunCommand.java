@@ -2,7 +2,7 @@ package io.corral.cloud.cli;
 
 import io.corral.cloud.Cloud;
 import io.corral.cloud.api.ApiServer;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.protocol.CorralProfile;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

@@ -2,7 +2,7 @@ package io.corral.cloud.cli;
 
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.Integrations;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;

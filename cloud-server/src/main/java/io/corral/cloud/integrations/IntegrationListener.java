@@ -1,5 +1,7 @@
 package io.corral.cloud.integrations;
 
+import io.corral.cloud.integrations.model.Delivery;
+
 /**
  * Hears what goes wrong in the integration machinery, asynchronously, so an embedder can page someone instead of
  * reading logs. Every method defaults to doing nothing; they run on the machinery's own threads and must not

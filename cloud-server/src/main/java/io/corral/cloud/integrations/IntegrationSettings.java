@@ -1,5 +1,8 @@
 package io.corral.cloud.integrations;
 
+import io.corral.cloud.integrations.delivery.RetryPolicy;
+import io.corral.cloud.integrations.delivery.WorkerHooks;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.time.Duration;
 import java.util.Objects;
 

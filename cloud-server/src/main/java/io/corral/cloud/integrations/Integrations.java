@@ -1,5 +1,22 @@
 package io.corral.cloud.integrations;
 
+import io.corral.cloud.integrations.delivery.CircuitBreakers;
+import io.corral.cloud.integrations.delivery.Counters;
+import io.corral.cloud.integrations.delivery.DestinationLanes;
+import io.corral.cloud.integrations.delivery.Dispatcher;
+import io.corral.cloud.integrations.delivery.HookEvents;
+import io.corral.cloud.integrations.delivery.MqttSender;
+import io.corral.cloud.integrations.delivery.Sender;
+import io.corral.cloud.integrations.delivery.Wakeup;
+import io.corral.cloud.integrations.delivery.WebhookSender;
+import io.corral.cloud.integrations.delivery.WorkerHealth;
+import io.corral.cloud.integrations.delivery.WorkerSupervisor;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.queue.QueueCounts;
+import io.corral.cloud.integrations.store.IntegrationIndex;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.OpsSignals;
 import io.corral.cloud.events.Event;
 import io.corral.cloud.ops.FdWatchdog;

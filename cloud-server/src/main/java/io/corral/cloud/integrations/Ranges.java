@@ -2,24 +2,24 @@ package io.corral.cloud.integrations;
 
 import java.time.Duration;
 
-/** Range checks of the package's builders, with the message format every builder of Corral uses. */
-final class Ranges {
+/** Range checks of the integrations packages' builders, with the message format every builder of Corral uses. */
+public final class Ranges {
     private Ranges() {
     }
 
-    static void check(String field, long value, long min, long max) {
+    public static void check(String field, long value, long min, long max) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], was " + value);
         }
     }
 
-    static void check(String field, double value, double min, double max) {
+    public static void check(String field, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
             throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], was " + value);
         }
     }
 
-    static void check(String field, Duration value, Duration min, Duration max) {
+    public static void check(String field, Duration value, Duration min, Duration max) {
         if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
             throw new IllegalArgumentException(field + " must be in [" + text(min) + ", " + text(max) + "], was "
                     + (value == null ? "null" : text(value)));

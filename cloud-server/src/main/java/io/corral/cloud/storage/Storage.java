@@ -1,7 +1,7 @@
 package io.corral.cloud.storage;
 
-import io.corral.cloud.integrations.DeliveryQueue;
-import io.corral.cloud.integrations.IntegrationStore;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corral.cloud.Cloud;
 import io.corral.cloud.integrations.IntegrationSettings;
-import io.corral.cloud.integrations.RetryPolicy;
+import io.corral.cloud.integrations.delivery.RetryPolicy;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
 import io.corral.cloud.testkit.HttpSink.Answer;

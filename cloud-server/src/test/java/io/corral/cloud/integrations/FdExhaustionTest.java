@@ -2,6 +2,8 @@ package io.corral.cloud.integrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.ChildCloud;
 import io.corral.cloud.testkit.HttpSink;

@@ -1,5 +1,8 @@
 package io.corral.cloud.integrations;
 
+import io.corral.cloud.integrations.delivery.WorkerHooks;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;

@@ -3,6 +3,12 @@ package io.corral.cloud.integrations;
 import static io.corral.cloud.ops.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.integrations.delivery.RetryPolicy;
+import io.corral.cloud.integrations.delivery.WorkerHooks;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.model.WebhookSettings;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.ops.AlertConfig;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.ops.PagerDutyNotifier;

@@ -3,6 +3,9 @@ package io.corral.cloud.integrations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.model.WebhookSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,6 +2,11 @@ package io.corral.cloud.integrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.model.MqttSettings;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.Mosquitto;
 import io.corral.cloud.testkit.TestCloud;

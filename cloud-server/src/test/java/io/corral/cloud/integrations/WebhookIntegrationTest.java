@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corral.cloud.integrations.delivery.RetryPolicy;
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.queue.QueuedDelivery;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
 import io.corral.cloud.testkit.HttpSink.Answer;

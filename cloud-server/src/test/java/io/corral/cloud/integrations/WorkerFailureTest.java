@@ -3,6 +3,11 @@ package io.corral.cloud.integrations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.delivery.WorkerHooks;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.model.WebhookSettings;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.corral.cloud.Cloud;
 import io.corral.cloud.cli.CloudCli;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.IntegrationStats;
-import io.corral.cloud.integrations.RetryPolicy;
+import io.corral.cloud.integrations.delivery.RetryPolicy;
 import io.corral.cloud.ops.FdWatchdog;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -13,13 +13,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * its success closes the circuit, its failure opens it again for twice as long, up to {@code maxOpen}.
  * Thread-safe; entries are tiny and destinations few, so they are kept for the life of the process.
  */
-final class CircuitBreakers {
+public final class CircuitBreakers {
     private final int threshold;
     private final Duration firstOpen;
     private final Duration maxOpen;
     private final ConcurrentHashMap<String, Breaker> breakers = new ConcurrentHashMap<>();
 
-    CircuitBreakers(int threshold, Duration firstOpen, Duration maxOpen) {
+    public CircuitBreakers(int threshold, Duration firstOpen, Duration maxOpen) {
         this.threshold = threshold;
         this.firstOpen = firstOpen;
         this.maxOpen = maxOpen;
@@ -47,7 +47,7 @@ final class CircuitBreakers {
     }
 
     /** Destinations whose circuit is open or half open now. */
-    long openCount() {
+    public long openCount() {
         return breakers.values().stream().filter(Breaker::isOpen).count();
     }
 

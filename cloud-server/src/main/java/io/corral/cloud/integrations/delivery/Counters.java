@@ -1,18 +1,19 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.IntegrationStats;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The hot-path counters behind {@link IntegrationStats}: written by many threads, summed when read. */
-final class Counters {
-    final LongAdder eventsQueued = new LongAdder();
-    final LongAdder deliveriesQueued = new LongAdder();
-    final LongAdder queueRefusals = new LongAdder();
-    final LongAdder leased = new LongAdder();
-    final LongAdder delivered = new LongAdder();
-    final LongAdder retried = new LongAdder();
-    final LongAdder deadLettered = new LongAdder();
-    final LongAdder dropped = new LongAdder();
-    final LongAdder postponed = new LongAdder();
-    final LongAdder lostLeases = new LongAdder();
-    final LongAdder workerFailures = new LongAdder();
+public final class Counters {
+    public final LongAdder eventsQueued = new LongAdder();
+    public final LongAdder deliveriesQueued = new LongAdder();
+    public final LongAdder queueRefusals = new LongAdder();
+    public final LongAdder leased = new LongAdder();
+    public final LongAdder delivered = new LongAdder();
+    public final LongAdder retried = new LongAdder();
+    public final LongAdder deadLettered = new LongAdder();
+    public final LongAdder dropped = new LongAdder();
+    public final LongAdder postponed = new LongAdder();
+    public final LongAdder lostLeases = new LongAdder();
+    public final LongAdder workerFailures = new LongAdder();
 }

@@ -16,14 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * keeps one slow destination from holding every in-flight slot of the process, so healthy destinations are never
  * starved by it.
  */
-final class DestinationLanes {
+public final class DestinationLanes {
     private final int concurrent;
     private final int waiting;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Signalled when a lane that refused has drained to half, so workers that hit it lease again only then. */
     private final Wakeup roomMade = new Wakeup();
 
-    DestinationLanes(int concurrent, int waiting) {
+    public DestinationLanes(int concurrent, int waiting) {
         this.concurrent = concurrent;
         this.waiting = waiting;
     }

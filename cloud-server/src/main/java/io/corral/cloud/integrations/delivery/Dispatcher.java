@@ -1,5 +1,12 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.IntegrationListener;
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.WebhookSettings;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.store.IntegrationIndex;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link #dispatch} returns as soon as the send has started; the outcome is handled on the sender's thread,
  * where only non-blocking work happens (queue writes are futures, bus publishes are asynchronous).
  */
-final class Dispatcher {
+public final class Dispatcher {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final DeliveryQueue queue;
@@ -35,9 +42,10 @@ final class Dispatcher {
     private final Duration busyBackoff;
     private final Clock clock;
 
-    Dispatcher(DeliveryQueue queue, IntegrationIndex index, Sender webhooks, Sender mqtt, CircuitBreakers breakers,
-               HookEvents hooks, RetryPolicy retry, Counters counters, Semaphore inFlight, DestinationLanes lanes,
-               IntegrationListener listener, Duration busyBackoff, Clock clock) {
+    public Dispatcher(DeliveryQueue queue, IntegrationIndex index, Sender webhooks, Sender mqtt,
+                      CircuitBreakers breakers, HookEvents hooks, RetryPolicy retry, Counters counters,
+                      Semaphore inFlight, DestinationLanes lanes, IntegrationListener listener, Duration busyBackoff,
+                      Clock clock) {
         this.queue = queue;
         this.index = index;
         this.webhooks = webhooks;

@@ -1,6 +1,9 @@
 package io.corral.cloud.integrations.delivery;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.TemplateContext;
+import io.corral.cloud.integrations.model.WebhookSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -15,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * published sees the answer if it subscribed; no other device does (the CoAP endpoint routes hook events to their
  * source device only). They never reach the delivery queue, so they can never trigger an integration.
  */
-final class HookEvents {
+public final class HookEvents {
     static final int CHUNK_BYTES = 512;
     private static final Logger log = LoggerFactory.getLogger(HookEvents.class);
     private static final byte[] EMPTY = new byte[0];
@@ -23,7 +26,7 @@ final class HookEvents {
     private final Consumer<Event> publisher;
 
     /** @param publisher puts an event on the bus (in the cloud process) or in the outbox (in a worker process) */
-    HookEvents(Consumer<Event> publisher) {
+    public HookEvents(Consumer<Event> publisher) {
         this.publisher = publisher;
     }
 

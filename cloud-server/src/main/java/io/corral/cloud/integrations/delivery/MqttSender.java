@@ -1,5 +1,9 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.MqttSettings;
+import io.corral.cloud.integrations.model.TemplateContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * deleted integrations leave no sockets behind. Paho keeps in-flight messages in memory only: the durable queue
  * is what survives a crash, and a message whose acknowledgement was lost is simply sent again.
  */
-final class MqttSender implements Sender {
+public final class MqttSender implements Sender {
     static final Duration IDLE_CLOSE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(MqttSender.class);
 
@@ -42,7 +46,7 @@ final class MqttSender implements Sender {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("corral-mqtt-sweeper").daemon().factory());
 
-    MqttSender(Duration timeout, BooleanSupplier shedding) {
+    public MqttSender(Duration timeout, BooleanSupplier shedding) {
         this.timeout = timeout;
         this.shedding = shedding;
         sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.MINUTES);

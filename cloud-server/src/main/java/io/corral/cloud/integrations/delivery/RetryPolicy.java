@@ -1,5 +1,6 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.Ranges;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Wakes idle workers when deliveries were added, without losing a signal that arrives between "the queue was
  * empty" and "wait": a worker notes the {@link #generation()} before it leases and waits only if it is unchanged.
  */
-final class Wakeup {
+public final class Wakeup {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private long generation;
@@ -23,7 +23,7 @@ final class Wakeup {
         }
     }
 
-    void signal() {
+    public void signal() {
         lock.lock();
         try {
             generation++;

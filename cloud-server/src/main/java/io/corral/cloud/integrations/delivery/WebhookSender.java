@@ -3,6 +3,11 @@ package io.corral.cloud.integrations.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.IntegrationSettings;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.TemplateContext;
+import io.corral.cloud.integrations.model.WebhookSettings;
 import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -39,7 +44,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * and {@code X-Corral-Attempt}. Redirects are not followed and cookies are not kept: one integration must never
  * see another's cookies.
  */
-final class WebhookSender implements Sender {
+public final class WebhookSender implements Sender {
     static final String EVENT_ID_HEADER = "X-Corral-Event-Id";
     static final String DELIVERY_ID_HEADER = "X-Corral-Delivery-Id";
     static final String ATTEMPT_HEADER = "X-Corral-Attempt";
@@ -52,7 +57,7 @@ final class WebhookSender implements Sender {
     /**
      * @param shedding true while the process is short of file descriptors: then nothing new is sent
      */
-    WebhookSender(IntegrationSettings settings, BooleanSupplier shedding) {
+    public WebhookSender(IntegrationSettings settings, BooleanSupplier shedding) {
         this.maxResponseBytes = settings.maxResponseBytes();
         this.shedding = shedding;
         QueuedThreadPool threads = new QueuedThreadPool(settings.httpThreads(), 2);

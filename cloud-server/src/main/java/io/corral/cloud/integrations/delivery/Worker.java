@@ -1,5 +1,7 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.IntegrationSettings;
+import io.corral.cloud.integrations.model.Delivery;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,8 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.IntegrationSettings;
+import io.corral.cloud.integrations.Integrations;
+import io.corral.cloud.integrations.model.Delivery;
 import java.io.IOException;
 
 /**
@@ -7,7 +10,7 @@ import java.io.IOException;
  * uses {@link #NONE}, whose methods do nothing. Tests set hooks through {@link IntegrationSettings.Builder}'s
  * package-private setter, which reaches an {@link Integrations} and an embedded {@code Cloud} alike.
  */
-interface WorkerHooks {
+public interface WorkerHooks {
     WorkerHooks NONE = new WorkerHooks() { };
 
     /**

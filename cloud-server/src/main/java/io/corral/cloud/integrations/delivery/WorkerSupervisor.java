@@ -1,5 +1,7 @@
 package io.corral.cloud.integrations.delivery;
 
+import io.corral.cloud.integrations.IntegrationListener;
+import io.corral.cloud.integrations.IntegrationSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * workers of a process on this host that no longer exists (a {@code kill -9}-ed cloud or worker process), instead
  * of waiting out their lease time.
  */
-final class WorkerSupervisor implements AutoCloseable {
+public final class WorkerSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
     private static final Duration FIRST_RESTART_PAUSE = Duration.ofMillis(50);
     private static final Duration MAX_RESTART_PAUSE = Duration.ofSeconds(5);
@@ -59,7 +61,7 @@ final class WorkerSupervisor implements AutoCloseable {
         Throwable failure;
     }
 
-    WorkerSupervisor(int workers, Dispatcher dispatcher, Wakeup wakeup, IntegrationSettings settings,
+    public WorkerSupervisor(int workers, Dispatcher dispatcher, Wakeup wakeup, IntegrationSettings settings,
                      WorkerHooks hooks, Counters counters, BooleanSupplier shedding, IntegrationListener listener) {
         this.dispatcher = dispatcher;
         this.wakeup = wakeup;
@@ -247,7 +249,7 @@ final class WorkerSupervisor implements AutoCloseable {
     }
 
     /** Each slot's last sign of life and replacements, for the alert rules. */
-    List<WorkerHealth> health() {
+    public List<WorkerHealth> health() {
         lock.lock();
         try {
             long nowMillis = System.currentTimeMillis();
@@ -266,7 +268,7 @@ final class WorkerSupervisor implements AutoCloseable {
     }
 
     /** The live workers' ids, for tests and diagnostics. */
-    List<String> workerIds() {
+    public List<String> workerIds() {
         lock.lock();
         try {
             List<String> ids = new ArrayList<>();
@@ -313,7 +315,7 @@ final class WorkerSupervisor implements AutoCloseable {
     }
 
     /** Returns the leases of the workers this supervisor ran; call after the sends in flight are finished. */
-    void releaseAllLeases() {
+    public void releaseAllLeases() {
         for (String owner : dispatcher.queue().leaseOwners()) {
             if (owner.startsWith(processPrefix)) {
                 dispatcher.queue().releaseLeases(owner).join();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.queue.QueueCounts;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.corral.cloud.integrations.model;
 
+import io.corral.cloud.integrations.IntegrationException;
 import io.corral.protocol.CorralProfile;
 import io.corral.protocol.DeviceIds;
 import io.corral.protocol.EventNames;

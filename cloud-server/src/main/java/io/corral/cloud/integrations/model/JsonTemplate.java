@@ -14,7 +14,7 @@ import java.util.Map;
  * its rendered text and leaves structure, numbers and booleans alone, so event data can never break the JSON:
  * the JSON writer escapes whatever a leaf renders to.
  */
-final class JsonTemplate {
+public final class JsonTemplate {
     private final JsonNode source;
     /** The templates of the string leaves, in depth-first order of the tree. */
     private final List<Template> leaves;
@@ -49,7 +49,7 @@ final class JsonTemplate {
         return source.deepCopy();
     }
 
-    JsonNode render(Map<String, Object> context) {
+    public JsonNode render(Map<String, Object> context) {
         Iterator<Template> next = leaves.iterator();
         return render(source, context, next);
     }

@@ -1,5 +1,6 @@
 package io.corral.cloud.integrations.model;
 
+import io.corral.cloud.integrations.IntegrationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
@@ -93,16 +94,16 @@ public final class MqttSettings implements IntegrationTarget {
         return retain;
     }
 
-    Template topicTemplate() {
+    public Template topicTemplate() {
         return topic;
     }
 
-    Template payloadTemplate() {
+    public Template payloadTemplate() {
         return payload;
     }
 
     /** The same settings with a client id, for integrations created without one. */
-    MqttSettings withClientId(String id) {
+    public MqttSettings withClientId(String id) {
         return toBuilder().clientId(id).build();
     }
 

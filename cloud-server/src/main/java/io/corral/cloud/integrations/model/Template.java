@@ -2,6 +2,7 @@ package io.corral.cloud.integrations.model;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
+import io.corral.cloud.integrations.IntegrationException;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * render as the empty string, and nothing is HTML-escaped: JSON bodies are escaped by the JSON writer and form
  * fields and query values by URL encoding, where each belongs.
  */
-final class Template {
+public final class Template {
     private static final Mustache.Compiler COMPILER = Mustache.compiler().escapeHTML(false).defaultValue("");
 
     private final String text;
@@ -61,7 +62,7 @@ final class Template {
         return !text.contains("{{");
     }
 
-    String render(Map<String, Object> context) {
+    public String render(Map<String, Object> context) {
         return compiled.execute(context);
     }
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code {{temperature}}} works for data {@code {"temperature": 21.5}}. The fixed variables win over data fields
  * of the same name.
  */
-final class TemplateContext {
+public final class TemplateContext {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
 
@@ -25,7 +25,7 @@ final class TemplateContext {
     private static final String[] PARTICLE = prefixed("PARTICLE_");
     private static final String[] CORRAL = prefixed("CORRAL_");
 
-    static Map<String, Object> of(Event event) {
+    public static Map<String, Object> of(Event event) {
         Map<String, Object> fields = dataFields(event);
         Map<String, Object> context = new HashMap<>(fields.size() + 16);
         context.putAll(fields);

@@ -1,6 +1,7 @@
 package io.corral.cloud.integrations.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.corral.cloud.integrations.IntegrationException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -155,35 +156,35 @@ public final class WebhookSettings implements IntegrationTarget {
         return timeout;
     }
 
-    Template urlTemplate() {
+    public Template urlTemplate() {
         return urlTemplate;
     }
 
-    Map<String, Template> headerTemplates() {
+    public Map<String, Template> headerTemplates() {
         return headers;
     }
 
-    Map<String, Template> queryTemplates() {
+    public Map<String, Template> queryTemplates() {
         return query;
     }
 
-    JsonTemplate jsonTemplate() {
+    public JsonTemplate jsonTemplate() {
         return json;
     }
 
-    Map<String, Template> formTemplates() {
+    public Map<String, Template> formTemplates() {
         return form;
     }
 
-    Template bodyTemplate() {
+    public Template bodyTemplate() {
         return body;
     }
 
-    Template responseTopicTemplate() {
+    public Template responseTopicTemplate() {
         return responseTopic;
     }
 
-    Template errorTopicTemplate() {
+    public Template errorTopicTemplate() {
         return errorTopic;
     }
 
@@ -396,7 +397,7 @@ public final class WebhookSettings implements IntegrationTarget {
      * The rendered URL with the query appended. Event data in a path can hold spaces or other characters a URI
      * may not; they are percent-encoded rather than failing the delivery.
      */
-    static URI renderUri(String rendered, String query) {
+    public static URI renderUri(String rendered, String query) {
         StringBuilder text = new StringBuilder(encodeIllegal(rendered));
         if (!query.isEmpty()) {
             text.append(rendered.indexOf('?') >= 0 ? '&' : '?').append(query);

@@ -1,6 +1,10 @@
 package io.corral.cloud.integrations.queue;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

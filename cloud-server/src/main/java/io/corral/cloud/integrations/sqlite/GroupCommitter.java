@@ -1,6 +1,7 @@
 package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.integrations.IntegrationException.Reason;
+import io.corral.cloud.integrations.IntegrationException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

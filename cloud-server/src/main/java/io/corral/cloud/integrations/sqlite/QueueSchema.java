@@ -1,6 +1,7 @@
 package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.integrations.IntegrationException.Reason;
+import io.corral.cloud.integrations.IntegrationException;
 import java.nio.file.Path;
 import io.corral.cloud.sqlite.SqliteFiles;
 import java.sql.Connection;

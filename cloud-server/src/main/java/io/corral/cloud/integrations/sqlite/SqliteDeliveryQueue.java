@@ -2,6 +2,12 @@ package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.events.Event;
 import io.corral.cloud.integrations.IntegrationException.Reason;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.queue.QueueCounts;
+import io.corral.cloud.integrations.queue.QueuedDelivery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

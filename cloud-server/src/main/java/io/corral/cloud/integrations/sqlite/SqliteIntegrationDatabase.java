@@ -2,6 +2,10 @@ package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.events.Event;
 import io.corral.cloud.integrations.IntegrationException.Reason;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.Ranges;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.sqlite.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Path;

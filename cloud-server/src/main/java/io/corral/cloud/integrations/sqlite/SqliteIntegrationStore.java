@@ -2,6 +2,12 @@ package io.corral.cloud.integrations.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.integrations.IntegrationException.Reason;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.model.MqttSettings;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.sql.Connection;

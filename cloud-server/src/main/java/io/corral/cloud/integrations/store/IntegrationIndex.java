@@ -1,6 +1,8 @@
 package io.corral.cloud.integrations.store;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.Integrations;
+import io.corral.cloud.integrations.model.Integration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * count moves: at once after a change made through {@link Integrations#store()}, and within the refresh
  * interval after one made by another process (the CLI next to a running cloud).
  */
-final class IntegrationIndex {
+public final class IntegrationIndex {
     private static final Logger log = LoggerFactory.getLogger(IntegrationIndex.class);
 
     private record Snapshot(long changeCount, Map<String, Integration> byId, Map<String, List<Integration>> byOwner) {
@@ -25,13 +27,13 @@ final class IntegrationIndex {
     private final ReentrantLock reloading = new ReentrantLock();
     private volatile Snapshot snapshot = new Snapshot(Long.MIN_VALUE, Map.of(), Map.of());
 
-    IntegrationIndex(IntegrationStore store) {
+    public IntegrationIndex(IntegrationStore store) {
         this.store = store;
         refresh();
     }
 
     /** Ids of the enabled integrations of the event's owner that want it. Lock-free. */
-    List<String> matching(Event event) {
+    public List<String> matching(Event event) {
         List<Integration> candidates = snapshot.byOwner.get(event.owner());
         if (candidates == null) {
             return List.of();
@@ -49,7 +51,7 @@ final class IntegrationIndex {
     }
 
     /** The integration, reloading once if it is not known yet (created by another process a moment ago). */
-    Integration get(String id) {
+    public Integration get(String id) {
         Integration found = snapshot.byId.get(id);
         if (found == null) {
             refresh();
@@ -63,7 +65,7 @@ final class IntegrationIndex {
     }
 
     /** Reloads if the store changed since the last load. Safe to call from any thread; loads run one at a time. */
-    void refresh() {
+    public void refresh() {
         reloading.lock();
         try {
             long count = store.changeCount();

@@ -1,5 +1,9 @@
 package io.corral.cloud.integrations.store;
 
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import java.util.List;
 import java.util.Optional;
 

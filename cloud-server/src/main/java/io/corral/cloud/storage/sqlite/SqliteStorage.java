@@ -1,8 +1,8 @@
 package io.corral.cloud.storage.sqlite;
 
-import io.corral.cloud.integrations.DeliveryQueue;
-import io.corral.cloud.integrations.IntegrationStore;
-import io.corral.cloud.integrations.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.store.IntegrationStore;
+import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.ops.SqliteIncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;

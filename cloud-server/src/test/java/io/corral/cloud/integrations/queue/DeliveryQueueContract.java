@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Attempt;
+import io.corral.cloud.integrations.model.Delivery;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationSpec;
+import io.corral.cloud.integrations.model.MqttSettings;
+import io.corral.cloud.integrations.model.WebhookSettings;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link DeliveryQueue} (with its {@link IntegrationStore}) must do. An implementation's test extends
  * this and provides the factory; time is a {@link MutableClock} the test moves by hand.
  */
-abstract class DeliveryQueueContract {
+public abstract class DeliveryQueueContract {
     protected final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T00:00:00Z"));
     private Fixture fixture;
     protected DeliveryQueue queue;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.queue.DeliveryQueueContract;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
