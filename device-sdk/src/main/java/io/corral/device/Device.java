@@ -1,6 +1,5 @@
 package io.corral.device;
 
-import io.corral.device.internal.CorralDevice;
 import io.corral.device.internal.DeviceSettings;
 import io.corral.protocol.Limits;
 import java.net.InetAddress;
@@ -34,6 +33,9 @@ import java.util.function.Supplier;
  * restart) it reconnects with full-jitter exponential backoff and resumes the DTLS session when the cloud still
  * holds it. Functions, variables and subscriptions may be added before or after connecting. Instances are
  * thread-safe.
+ *
+ * <p>Handlers and listeners run on the device's threads. One that throws never breaks the device: the failure is
+ * logged, counted in {@link #callbackErrors()} and reported to {@link ConnectionListener#onError(String, Throwable)}.
  */
 public interface Device extends AutoCloseable {
 
@@ -112,8 +114,21 @@ public interface Device extends AutoCloseable {
     /** Current connection state. */
     ConnectionState state();
 
-    /** Adds a listener; listeners are called in the order they were added. */
+    /**
+     * Adds a listener; listeners are called in the order they were added. A listener that throws is reported to
+     * every listener's {@link ConnectionListener#onError(String, Throwable)}, and the next listener is still called.
+     */
     void addConnectionListener(ConnectionListener listener);
+
+    /**
+     * How many times one of this device's handlers or listeners has thrown: function handlers, variable suppliers,
+     * event handlers, connection listeners and the thread factory. Each such failure was also logged and reported to
+     * {@link ConnectionListener#onError(String, Throwable)}; the device kept working. The default answers 0, for
+     * implementations that do not count.
+     */
+    default long callbackErrors() {
+        return 0;
+    }
 
     /**
      * Says goodbye to the cloud and closes the DTLS session; no automatic reconnect until {@link #connect()} or
@@ -315,7 +330,7 @@ public interface Device extends AutoCloseable {
             if (cloud.isUnresolved()) {
                 throw new IllegalArgumentException("cloud address " + cloud + " does not resolve");
             }
-            return new CorralDevice(new DeviceSettings(credentials, cloud, localAddress, threadFactory, executor,
+            return new DeviceAdapter(new DeviceSettings(credentials, cloud, localAddress, threadFactory, executor,
                     handshakeTimeout, requestTimeout, reconnectBase, reconnectCap, stableAfter, keepalive, pingTimeout,
                     firmwareVersion, product, limits, linkDown, resumeSessions, sessionFile));
         }

@@ -6,7 +6,7 @@ import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.DeviceRecord;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.DeviceRegistry.NewDevice;
-import io.corral.device.DeviceCredentials;
+import io.corral.protocol.CredentialFile;
 import io.corral.protocol.DeviceIds;
 import io.javalin.http.Context;
 import java.security.KeyPair;
@@ -148,10 +148,10 @@ final class ProvisioningRoutes {
         Provisioned provisioned(DeviceRecord record, CloudAddress cloud) {
             Map<String, Object> credentials;
             if (device.psk() != null) {
-                credentials = asMap(DeviceCredentials.psk(record.id(), device.psk(), cloud.host(), cloud.port(),
+                credentials = asMap(CredentialFile.psk(record.id(), device.psk(), cloud.host(), cloud.port(),
                         cloud.publicKey()));
             } else if (keyPair != null) {
-                credentials = asMap(DeviceCredentials.rpk(record.id(), keyPair.getPrivate().getEncoded(),
+                credentials = asMap(CredentialFile.rpk(record.id(), keyPair.getPrivate().getEncoded(),
                         device.publicKeySpki(), cloud.host(), cloud.port(), cloud.publicKey()));
             } else {
                 // The client holds the private key: the file is complete once it adds "private_key".
@@ -168,7 +168,7 @@ final class ProvisioningRoutes {
         }
 
         @SuppressWarnings("unchecked")
-        private static Map<String, Object> asMap(DeviceCredentials credentials) {
+        private static Map<String, Object> asMap(CredentialFile credentials) {
             return Json.MAPPER.convertValue(credentials, LinkedHashMap.class);
         }
     }

@@ -3,8 +3,8 @@ package io.corral.cloud.cli;
 import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.RegistryException;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
-import io.corral.device.DeviceCredentials;
 import io.corral.protocol.CorralProfile;
+import io.corral.protocol.CredentialFile;
 import io.corral.protocol.DeviceIds;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,9 +71,9 @@ final class DeviceCreateCommand implements Callable<Integer> {
             String deviceId = DeviceIds.random();
             KeyPair keyPair = psk ? null : CloudKeys.generateP256();
             String secret = psk ? CloudKeys.newPsk() : null;
-            DeviceCredentials credentials = psk
-                    ? DeviceCredentials.psk(deviceId, secret, cloudHost, cloudPort, cloudKey)
-                    : DeviceCredentials.rpk(deviceId, keyPair.getPrivate().getEncoded(),
+            CredentialFile credentials = psk
+                    ? CredentialFile.psk(deviceId, secret, cloudHost, cloudPort, cloudKey)
+                    : CredentialFile.rpk(deviceId, keyPair.getPrivate().getEncoded(),
                             keyPair.getPublic().getEncoded(), cloudHost, cloudPort, cloudKey);
             // Write beside the target first: a full disk or a read-only directory then fails before the
             // device exists, and a failed registration leaves no credential file behind.

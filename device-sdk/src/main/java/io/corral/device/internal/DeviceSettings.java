@@ -10,7 +10,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 
-/** The validated settings of one device, as {@code Device.Builder} collected them. Null means "use the default". */
+/**
+ * The validated settings of one device, as {@code Device.Builder} collected them. Null means "use the default".
+ * Public only because the builder, in the API package, makes it; the module does not export it.
+ */
 public record DeviceSettings(DeviceCredentials credentials, InetSocketAddress cloud, InetAddress localAddress,
                              ThreadFactory threadFactory, ScheduledExecutorService executor, Duration handshakeTimeout,
                              Duration requestTimeout, Duration reconnectBase, Duration reconnectCap,
