@@ -21,6 +21,11 @@ import picocli.CommandLine.Option;
  * Drives DTLS handshakes against a running cloud as fast as it will take them and reports completed handshakes
  * per second with latency percentiles. Full mode forgets the session before each handshake; resumed mode resumes
  * the previous one every time. Each thread owns one device's credentials.
+ *
+ * <p>It drives the SDK's internal DTLS connector, below the {@code Device} API, on purpose: it measures the
+ * handshake alone, and a {@code Device} would add hello, describe and goodbye to each one. The SDK's module does not
+ * export that package; the benchmarks run on the class path, where the module's line does not apply, and are no
+ * user of the SDK's API.
  */
 @Command(name = "handshakes", description = "Measures full or resumed DTLS handshakes per second against a cloud.")
 final class HandshakeBench implements Callable<Integer> {

@@ -10,12 +10,14 @@ public final class DeviceIds {
     private DeviceIds() {
     }
 
+    /** A new id from a {@link SecureRandom}. */
     public static String random() {
         byte[] id = new byte[12];
         RANDOM.nextBytes(id);
         return HexFormat.of().formatHex(id);
     }
 
+    /** Whether {@code id} is 24 lowercase hex characters; false for null. */
     public static boolean isValid(String id) {
         if (id == null || id.length() != 24) {
             return false;

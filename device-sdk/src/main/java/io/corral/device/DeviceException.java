@@ -29,15 +29,19 @@ public class DeviceException extends RuntimeException {
     private final String responseCode;
     private final Duration retryAfter;
 
+    /** A failure of the given kind; {@code message} says what happened and what to do. */
     public DeviceException(Reason reason, String message) {
         this(reason, message, null, null, null);
     }
 
+    /** As {@link #DeviceException(Reason, String)}, with the failure that caused it. */
     public DeviceException(Reason reason, String message, Throwable cause) {
         this(reason, message, null, null, cause);
     }
 
     /**
+     * A failure with the cloud's answer.
+     *
      * @param responseCode the CoAP code such as {@code "4.29"}, for {@link Reason#REJECTED}
      * @param retryAfter   the Max-Age of a 4.29 or 5.03 answer, else null
      */
@@ -48,6 +52,7 @@ public class DeviceException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** What kind of failure this is. */
     public Reason reason() {
         return reason;
     }

@@ -14,6 +14,14 @@ public final class Event {
     private final String sourceDeviceId;
     private final Duration ttl;
 
+    /**
+     * An event as delivered; the SDK makes these, applications need not.
+     *
+     * @param name           the event's name
+     * @param data           its data; copied
+     * @param sourceDeviceId the publishing device's id, or {@code "api"}
+     * @param ttl            how long the event stays meaningful
+     */
     public Event(String name, byte[] data, String sourceDeviceId, Duration ttl) {
         this.name = name;
         this.data = data.clone();
@@ -21,6 +29,7 @@ public final class Event {
         this.ttl = ttl;
     }
 
+    /** The event's name, e.g. {@code alerts/fire}. */
     public String name() {
         return name;
     }
@@ -40,6 +49,7 @@ public final class Event {
         return sourceDeviceId;
     }
 
+    /** How long the event stays meaningful: the publisher's time to live, 60 s when it gave none. */
     public Duration ttl() {
         return ttl;
     }

@@ -6,6 +6,7 @@ import io.corral.device.ConnectionListener;
 import io.corral.device.ConnectionState;
 import io.corral.device.DeviceException;
 import io.corral.device.DeviceException.Reason;
+import io.corral.device.ThrowingListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -122,14 +123,21 @@ class ConnectionSupervisorTest {
         assertThat(supervisor.state()).isEqualTo(ConnectionState.CONNECTED);
     }
 
-    @Test
-    void the_backoff_starts_over_after_a_connection_that_lasted_stable_after() {
+    /** Two failed attempts (waits of 2 s and 4 s), then a connection. */
+    private ConnectionSupervisor connectedAfterTwoFailures() {
         ConnectionSupervisor supervisor = supervisor(HIGHEST);
         session.outcomes.add(timeout());
         session.outcomes.add(timeout());
         supervisor.start();
         timers.runAll();
         assertThat(retryIns).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(supervisor.state()).isEqualTo(ConnectionState.CONNECTED);
+        return supervisor;
+    }
+
+    @Test
+    void the_backoff_starts_over_after_a_connection_that_lasted_stable_after() {
+        ConnectionSupervisor supervisor = connectedAfterTwoFailures();
 
         now += STABLE_AFTER.toNanos();
         supervisor.linkLost(new DeviceException(Reason.TIMEOUT, "keepalive ping unanswered"));
@@ -144,11 +152,7 @@ class ConnectionSupervisorTest {
 
     @Test
     void a_connection_that_drops_before_stable_after_keeps_backing_off() {
-        ConnectionSupervisor supervisor = supervisor(HIGHEST);
-        session.outcomes.add(timeout());
-        session.outcomes.add(timeout());
-        supervisor.start();
-        timers.runAll();
+        ConnectionSupervisor supervisor = connectedAfterTwoFailures();
 
         now += STABLE_AFTER.toNanos() - 1;
         supervisor.linkLost(new DeviceException(Reason.TIMEOUT, "keepalive ping unanswered"));
@@ -173,31 +177,16 @@ class ConnectionSupervisorTest {
     @Test
     void listeners_that_throw_are_reported_and_do_not_stop_the_reconnect_loop() {
         ConnectionSupervisor supervisor = supervisor(HIGHEST);
-        callouts.addListener(new ConnectionListener() {
-            @Override
-            public void onStateChanged(ConnectionState previous, ConnectionState current, Throwable cause) {
-                throw new IllegalStateException("state listener broke");
-            }
-
-            @Override
-            public void onHandshake(boolean resumed, Duration duration) {
-                throw new AssertionError("handshake listener broke");
-            }
-
-            @Override
-            public void onConnectFailed(DeviceException failure, Duration retryIn) {
-                throw new IllegalStateException("failure listener broke");
-            }
-        });
+        callouts.addListener(new ThrowingListener());
         session.outcomes.add(timeout());
         supervisor.start();
         timers.runAll();
 
         assertThat(supervisor.state()).isEqualTo(ConnectionState.CONNECTED);
         assertThat(retryIns).containsExactly(Duration.ofSeconds(2));
-        assertThat(errors).contains("ConnectionListener.onConnectFailed: failure listener broke",
-                "ConnectionListener.onHandshake: handshake listener broke",
-                "ConnectionListener.onStateChanged: state listener broke");
+        assertThat(errors).contains("ConnectionListener.onConnectFailed: onConnectFailed broke",
+                "ConnectionListener.onHandshake: onHandshake broke",
+                "ConnectionListener.onStateChanged: onStateChanged broke");
         assertThat(callouts.failures()).isEqualTo(errors.size());
     }
 
