@@ -53,7 +53,6 @@ public final class AdmissionController implements AutoCloseable {
     private final AdmissionPolicy policy;
     private final LongSupplier nanoClock;
     private final ProcessCpu cpu;
-    private final AimdRate aimd;
     private final LongAdder hellosCheap = new LongAdder();
     private final LongAdder hellosFull = new LongAdder();
     private final LongAdder hellosResumption = new LongAdder();
@@ -66,7 +65,6 @@ public final class AdmissionController implements AutoCloseable {
     private final ThreadLocal<Boolean> releasing = ThreadLocal.withInitial(() -> false);
     private long lastTickNanos;
     private long lastCpuNanos;
-    private long lastAdmitted;
     private long lastDeferred;
     private long lastCompleted;
     private volatile long latencyP90Nanos;
@@ -80,7 +78,6 @@ public final class AdmissionController implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.cpu = cpu;
         this.policy = new AdmissionPolicy(settings, nanoClock);
-        this.aimd = new AimdRate(settings);
         this.lastTickNanos = nanoClock.getAsLong();
         this.lastCpuNanos = cpu.cpuTimeNanos();
     }
@@ -148,7 +145,10 @@ public final class AdmissionController implements AutoCloseable {
         }, interval, interval, TimeUnit.NANOSECONDS);
     }
 
-    /** One control step; the ticker calls it every control interval, tests call it directly. */
+    /**
+     * One control step: what the interval measured goes to the policy's {@link AdmissionLimit}, in every mode (a
+     * fixed limit ignores it). The ticker calls it every control interval, tests call it directly.
+     */
     void tick() {
         policy.expire();
         long now = nanoClock.getAsLong();
@@ -163,22 +163,18 @@ public final class AdmissionController implements AutoCloseable {
         long p90 = p90Nanos(queue);
         queueP90Nanos = p90;
         AdmissionPolicy.Counters counters = policy.counters;
-        long admitted = counters.admittedFull.sum();
         // Only hellos the rate turned away or queued say that a higher rate would admit more. Queued for the in-flight
         // cap counts too: adaptive derives the cap from the rate, so a higher rate raises it as well.
         long deferred = counters.deferredRate.sum() + counters.queued.sum() + counters.deferredQueueFull.sum();
         long completed = counters.completedFull.sum();
-        if (settings.mode() == AdmissionMode.ADAPTIVE) {
-            double before = aimd.rate();
-            double after = aimd.next(new AimdRate.Interval(deferred - lastDeferred, queue.getTotalCount(),
-                    completed - lastCompleted, p90, share, latencyP90Nanos, policy.fullInFlight(), elapsed / 1e9));
-            if (after != before) {
-                policy.setRate(after);
-                LOG.debug("admission rate {} -> {}/s (queue p90 {} ms, CPU {}%)", Math.round(before),
-                        Math.round(after), p90 / 1_000_000, Math.round(share * 100));
-            }
+        double before = policy.rate();
+        policy.learn(new AimdRate.Interval(deferred - lastDeferred, queue.getTotalCount(), completed - lastCompleted,
+                p90, share, latencyP90Nanos, policy.fullInFlight(), elapsed / 1e9));
+        double after = policy.rate();
+        if (after != before) {
+            LOG.debug("admission rate {} -> {}/s (queue p90 {} ms, CPU {}%)", Math.round(before),
+                    Math.round(after), p90 / 1_000_000, Math.round(share * 100));
         }
-        lastAdmitted = admitted;
         lastDeferred = deferred;
         lastCompleted = completed;
     }
@@ -189,7 +185,7 @@ public final class AdmissionController implements AutoCloseable {
         return new AdmissionStats(hellosCheap.sum(), hellosFull.sum(), hellosResumption.sum(), c.admittedFull.sum(),
                 c.admittedResumption.sum(), c.deferred(), c.retransmissions.sum(), c.completedFull.sum(),
                 c.completedResumption.sum(), c.failed.sum(), c.abandoned.sum(), policy.inFlight(), policy.open(),
-                policy.inFlightPeak(), settings.mode() == AdmissionMode.OFF ? 0 : policy.rate(),
+                policy.inFlightPeak(), policy.rate(),
                 policy.inFlightLimit(), c.queued.sum(), c.queueAdmitted.sum(), c.queueExpired.sum(),
                 c.queueWithdrawn.sum(), c.queueRetransmissions.sum(), policy.queueLength());
     }

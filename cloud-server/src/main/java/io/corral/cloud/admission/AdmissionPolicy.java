@@ -36,6 +36,9 @@ import org.HdrHistogram.Recorder;
  * has stalled for the stall timeout. Otherwise devices that gave up (a device's last retransmitted hello is often
  * admitted just as it times out) would hold every slot until the deadline, and the cap would lock everyone out.
  *
+ * <p>What the numbers are (the rate, the burst, the in-flight limit) and how they learn is the
+ * {@link AdmissionLimit}'s to say, one per mode; the mechanics here are the same for all of them.
+ *
  * <p>Decisions come from Scandium's receiver threads and outcomes from its connection threads, a few thousand a
  * second at most, so one {@link ReentrantLock} guards the whole state; counters are {@link LongAdder}s so that
  * metrics read them without the lock.
@@ -98,6 +101,8 @@ final class AdmissionPolicy {
         final boolean full;
         final long fingerprint;
         final long admittedAt;
+        /** Full handshakes in flight, this one included, when it was admitted; what a concurrency limit samples. */
+        int inFlightAtAdmission;
         Object handshake;
         boolean done;
         boolean holdsSlot = true;
@@ -145,6 +150,7 @@ final class AdmissionPolicy {
      */
     final Recorder fullQueueMicros = new Recorder(2);
     private final AdmissionSettings settings;
+    private final AdmissionLimit limit;
     private final LongSupplier nanoClock;
     private final long deadlineNanos;
     private final long stallNanos;
@@ -174,18 +180,23 @@ final class AdmissionPolicy {
     private volatile int inFlightLimit;
     private volatile double rate;
 
+    /** With the limit of the settings' mode. */
     AdmissionPolicy(AdmissionSettings settings, LongSupplier nanoClock) {
+        this(settings, AdmissionLimit.of(settings), nanoClock);
+    }
+
+    AdmissionPolicy(AdmissionSettings settings, AdmissionLimit limit, LongSupplier nanoClock) {
         this.settings = settings;
+        this.limit = limit;
         this.nanoClock = nanoClock;
         this.deadlineNanos = settings.handshakeDeadline().toNanos();
         this.stallNanos = settings.stallTimeout().toNanos();
         this.queueWaitNanos = settings.queueWait().toNanos();
         long now = nanoClock.getAsLong();
-        this.rate = settings.rate();
-        this.fullBucket = new TokenBucket(settings.rate(), settings.burst(), now);
+        this.rate = limit.rate();
+        this.fullBucket = new TokenBucket(limit.rate(), limit.burst(), now);
         this.resumptionBucket = new TokenBucket(settings.resumptionRate(), settings.resumptionBurst(), now);
-        this.inFlightLimit = settings.mode() == AdmissionMode.ADAPTIVE ? adaptiveInFlightLimit(settings.rate())
-                : settings.maxInFlight();
+        this.inFlightLimit = limit.inFlightLimit();
     }
 
     /** Decides on a CLIENT_HELLO with a cookie; a queued one keeps no copy of its datagram (tests). */
@@ -252,6 +263,7 @@ final class AdmissionPolicy {
         open++;
         if (full) {
             fullInFlight++;
+            entry.inFlightAtAdmission = fullInFlight;
             fullPerSource.merge(peer.getAddress(), 1, Integer::sum);
             counters.admittedFull.increment();
         } else {
@@ -264,7 +276,7 @@ final class AdmissionPolicy {
     }
 
     private Decision decide(boolean full, InetSocketAddress peer, Entry replaced, long now) {
-        if (settings.mode() == AdmissionMode.OFF) {
+        if (limit.admitsAll()) {
             return Decision.ADMITTED;
         }
         if (!full) {
@@ -415,13 +427,14 @@ final class AdmissionPolicy {
         }
     }
 
+    /**
+     * A source's share of the limit in force: the same share of it as the configured per-source limit is of the
+     * configured ceiling, so exactly the configured one at the ceiling. In whole numbers, because a share in
+     * floating point can round a whole result up by one (7 of 25 slots came out as 8).
+     */
     private int perSourceLimit() {
-        if (settings.mode() == AdmissionMode.ADAPTIVE) {
-            // The same share of the adaptive limit as the configured one is of the configured ceiling.
-            double share = (double) settings.perSourceInFlight() / settings.maxInFlight();
-            return Math.max(1, (int) Math.ceil(inFlightLimit * share));
-        }
-        return settings.perSourceInFlight();
+        long scaled = (long) inFlightLimit * settings.perSourceInFlight();
+        return (int) Math.max(1, Math.ceilDiv(scaled, settings.maxInFlight()));
     }
 
     /** Scandium started the handshake of the peer's open entry. */
@@ -526,6 +539,11 @@ final class AdmissionPolicy {
         if (outcome == Outcome.COMPLETED && entry.full) {
             fullLatencyMicros.recordValue(Math.max(1, (now - entry.admittedAt) / 1000));
         }
+        if (entry.full) {
+            limit.onHandshakeEnded(new AdmissionLimit.Sample(outcome, now - entry.admittedAt,
+                    entry.inFlightAtAdmission));
+            apply(now);
+        }
         switch (outcome) {
             case COMPLETED -> (entry.full ? counters.completedFull : counters.completedResumption).increment();
             case FAILED -> counters.failed.increment();
@@ -546,34 +564,34 @@ final class AdmissionPolicy {
         }
     }
 
-    /** Adaptive: the new full-handshake rate; the burst and the in-flight limit follow it. */
-    void setRate(double newRate) {
+    /** Hands the limit what the last control interval measured, and applies what it learnt from it. */
+    void learn(AimdRate.Interval measured) {
         lock.lock();
         try {
-            rate = newRate;
-            fullBucket.reconfigure(newRate, adaptiveBurst(newRate), nanoClock.getAsLong());
-            inFlightLimit = adaptiveInFlightLimit(newRate);
-            releasable.signalAll();
+            limit.onInterval(measured);
+            apply(nanoClock.getAsLong());
         } finally {
             lock.unlock();
         }
     }
 
-    /** A tenth of a second's worth: enough to smooth the arrivals, too little to pile up a queue. */
-    private double adaptiveBurst(double newRate) {
-        return Math.max(1, Math.min(settings.burst(), newRate / 10));
+    /** Takes the limit's numbers when they moved: the bucket keeps the tokens it earned, up to the new burst. */
+    private void apply(long now) {
+        double newRate = limit.rate();
+        double newBurst = limit.burst();
+        int newInFlightLimit = limit.inFlightLimit();
+        if (newRate == rate && newBurst == fullBucket.burst() && newInFlightLimit == inFlightLimit) {
+            return;
+        }
+        if (newRate != fullBucket.rate() || newBurst != fullBucket.burst()) {
+            fullBucket.reconfigure(newRate, newBurst, now);
+        }
+        rate = newRate;
+        inFlightLimit = newInFlightLimit;
+        releasable.signalAll(); // a higher limit may let a waiting hello go
     }
 
-    /**
-     * What the rate admits while a handshake waits twice the queue-delay target (its hello, then the device's
-     * flight) plus a second for the work and the device: beyond that, admitted handshakes would only queue. A
-     * stalled one gives its slot back anyway; the cap stops bursts, the rate does the steering.
-     */
-    private int adaptiveInFlightLimit(double newRate) {
-        double seconds = 2 * settings.queueDelayTarget().toNanos() / 1e9 + 1;
-        return (int) Math.max(4, Math.min(settings.maxInFlight(), Math.ceil(newRate * seconds)));
-    }
-
+    /** The full-handshake rate in force; 0 when nothing is limited. */
     double rate() {
         return rate;
     }
@@ -607,7 +625,8 @@ final class AdmissionPolicy {
         return inFlightPeak;
     }
 
+    /** The cap on full handshakes in flight in force ({@link Integer#MAX_VALUE} when nothing is limited). */
     int inFlightLimit() {
-        return settings.mode() == AdmissionMode.OFF ? Integer.MAX_VALUE : inFlightLimit;
+        return inFlightLimit;
     }
 }

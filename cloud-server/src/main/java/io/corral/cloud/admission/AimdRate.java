@@ -24,7 +24,7 @@ package io.corral.cloud.admission;
  *       without a decrease, slow start may probe again, since the capacity may have grown.</li>
  * </ul>
  *
- * Not thread-safe: the controller's tick thread alone calls it.
+ * Not thread-safe: {@link AdaptiveLimit} calls it from the controller's tick thread, under the policy's lock.
  */
 final class AimdRate {
     static final double DECREASE = 0.7;
@@ -37,7 +37,8 @@ final class AimdRate {
     static final int PROBE_AFTER_INTERVALS = 40;
 
     /**
-     * What one control interval measured.
+     * What one control interval measured; every {@link AdmissionLimit} is shown it
+     * ({@link AdmissionLimit#onInterval}), this rule being the first to read it.
      *
      * @param deferred        hellos the rate turned away or queued
      * @param started         full handshakes started (each a queue-delay sample)
