@@ -5,10 +5,8 @@ import io.corral.cloud.integrations.delivery.Counters;
 import io.corral.cloud.integrations.delivery.DestinationLanes;
 import io.corral.cloud.integrations.delivery.Dispatcher;
 import io.corral.cloud.integrations.delivery.HookEvents;
-import io.corral.cloud.integrations.delivery.MqttSender;
-import io.corral.cloud.integrations.delivery.Sender;
+import io.corral.cloud.integrations.delivery.Senders;
 import io.corral.cloud.integrations.delivery.Wakeup;
-import io.corral.cloud.integrations.delivery.WebhookSender;
 import io.corral.cloud.integrations.delivery.WorkerHealth;
 import io.corral.cloud.integrations.delivery.WorkerSupervisor;
 import io.corral.cloud.integrations.model.Integration;
@@ -68,8 +66,7 @@ public final class Integrations implements AutoCloseable {
     private final FdWatchdog watchdog;
     private final boolean ownsWatchdog;
     private final Semaphore inFlight;
-    private final Sender webhooks;
-    private final Sender mqtt;
+    private final Senders senders;
     private final CircuitBreakers breakers;
     private final WorkerSupervisor supervisor;
     private final ScheduledExecutorService refresher;
@@ -84,13 +81,12 @@ public final class Integrations implements AutoCloseable {
         this.watchdog = ownsWatchdog ? FdWatchdog.start(settings.fdHighWater(), settings.fdLowWater(),
                 settings.fdInterval()) : b.watchdog;
         this.inFlight = new Semaphore(settings.maxInFlight());
-        this.webhooks = new WebhookSender(settings, watchdog::shedding);
-        this.mqtt = new MqttSender(settings.mqttTimeout(), watchdog::shedding);
+        this.senders = new Senders(settings, watchdog::shedding);
         this.breakers = new CircuitBreakers(settings.breakerThreshold(), settings.breakerOpen(),
                 settings.breakerMaxOpen());
         Wakeup wakeup = new Wakeup();
         queue.onEnqueued(wakeup::signal);
-        Dispatcher dispatcher = new Dispatcher(queue, index, webhooks, mqtt, breakers, new HookEvents(b.hookPublisher),
+        Dispatcher dispatcher = new Dispatcher(queue, index, senders, breakers, new HookEvents(b.hookPublisher),
                 settings.retry(), counters, inFlight, new DestinationLanes(settings.maxConnectionsPerDestination(),
                 settings.maxQueuedPerDestination()), b.listener, Duration.ofSeconds(1), b.clock);
         this.supervisor = new WorkerSupervisor(settings.workers(), dispatcher, wakeup, settings, settings.hooks(),
@@ -271,8 +267,7 @@ public final class Integrations implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        webhooks.close();
-        mqtt.close();
+        senders.close();
         try {
             supervisor.releaseAllLeases();
         } catch (RuntimeException e) {

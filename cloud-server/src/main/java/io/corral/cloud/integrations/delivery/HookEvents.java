@@ -2,6 +2,9 @@ package io.corral.cloud.integrations.delivery;
 
 import io.corral.cloud.events.Event;
 import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.integrations.model.IntegrationTarget;
+import io.corral.cloud.integrations.model.MqttSettings;
+import io.corral.cloud.integrations.model.Template;
 import io.corral.cloud.integrations.model.TemplateContext;
 import io.corral.cloud.integrations.model.WebhookSettings;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +37,16 @@ public final class HookEvents {
         publish(origin, "hook-sent/" + origin.name(), EMPTY);
     }
 
-    void response(Event origin, WebhookSettings webhook, byte[] body) {
-        if (body.length == 0) {
+    /** What a delivered target answered, for the targets that answer with a body. */
+    void response(Event origin, IntegrationTarget target, byte[] body) {
+        Template template = switch (target) {
+            case WebhookSettings webhook -> webhook.responseTopicTemplate();
+            case MqttSettings mqtt -> null; // a broker's acknowledgement carries no body
+        };
+        if (template == null || body.length == 0) {
             return;
         }
-        String topic = webhook.responseTopicTemplate().render(TemplateContext.of(origin));
+        String topic = template.render(TemplateContext.of(origin));
         for (int chunk = 0, offset = 0; offset < body.length; chunk++, offset += CHUNK_BYTES) {
             publish(origin, topic + "/" + chunk, Arrays.copyOfRange(body, offset, Math.min(body.length,
                     offset + CHUNK_BYTES)));
@@ -46,9 +54,10 @@ public final class HookEvents {
     }
 
     void error(Event origin, Integration integration, String error) {
-        String topic = integration.spec().target() instanceof WebhookSettings webhook
-                ? webhook.errorTopicTemplate().render(TemplateContext.of(origin))
-                : "hook-error/" + origin.name();
+        String topic = switch (integration.spec().target()) {
+            case WebhookSettings webhook -> webhook.errorTopicTemplate().render(TemplateContext.of(origin));
+            case MqttSettings mqtt -> "hook-error/" + origin.name();
+        };
         byte[] data = (error == null ? "" : error).getBytes(StandardCharsets.UTF_8);
         publish(origin, topic, data.length <= 1024 ? data : Arrays.copyOf(data, 1024));
     }

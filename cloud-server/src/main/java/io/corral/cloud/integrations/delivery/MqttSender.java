@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * deleted integrations leave no sockets behind. Paho keeps in-flight messages in memory only: the durable queue
  * is what survives a crash, and a message whose acknowledgement was lost is simply sent again.
  */
-public final class MqttSender implements Sender {
+final class MqttSender implements Sender<MqttSettings> {
     static final Duration IDLE_CLOSE = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(MqttSender.class);
 
@@ -46,15 +46,14 @@ public final class MqttSender implements Sender {
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("corral-mqtt-sweeper").daemon().factory());
 
-    public MqttSender(Duration timeout, BooleanSupplier shedding) {
+    MqttSender(Duration timeout, BooleanSupplier shedding) {
         this.timeout = timeout;
         this.shedding = shedding;
         sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.MINUTES);
     }
 
     @Override
-    public CompletableFuture<SendResult> send(Delivery delivery, Integration integration) {
-        MqttSettings mqtt = (MqttSettings) integration.spec().target();
+    public CompletableFuture<SendResult> send(Delivery delivery, Integration integration, MqttSettings mqtt) {
         long start = System.nanoTime();
         Connection connection = connections.compute(integration.id(), (id, existing) -> {
             if (existing != null && existing.version == integration.version()) {

@@ -44,7 +44,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * and {@code X-Corral-Attempt}. Redirects are not followed and cookies are not kept: one integration must never
  * see another's cookies.
  */
-public final class WebhookSender implements Sender {
+final class WebhookSender implements Sender<WebhookSettings> {
     static final String EVENT_ID_HEADER = "X-Corral-Event-Id";
     static final String DELIVERY_ID_HEADER = "X-Corral-Delivery-Id";
     static final String ATTEMPT_HEADER = "X-Corral-Attempt";
@@ -57,7 +57,7 @@ public final class WebhookSender implements Sender {
     /**
      * @param shedding true while the process is short of file descriptors: then nothing new is sent
      */
-    public WebhookSender(IntegrationSettings settings, BooleanSupplier shedding) {
+    WebhookSender(IntegrationSettings settings, BooleanSupplier shedding) {
         this.maxResponseBytes = settings.maxResponseBytes();
         this.shedding = shedding;
         QueuedThreadPool threads = new QueuedThreadPool(settings.httpThreads(), 2);
@@ -81,8 +81,7 @@ public final class WebhookSender implements Sender {
     }
 
     @Override
-    public CompletableFuture<SendResult> send(Delivery delivery, Integration integration) {
-        WebhookSettings webhook = (WebhookSettings) integration.spec().target();
+    public CompletableFuture<SendResult> send(Delivery delivery, Integration integration, WebhookSettings webhook) {
         if (shedding.getAsBoolean()) {
             return CompletableFuture.completedFuture(SendResult.notSent("shedding load: file descriptors are short"));
         }

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.integrations.queue.QueueCounts;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,14 +36,72 @@ public final class IntegrationJson {
     public static final String REDACTED = "********";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TOP = Set.of("name", "event", "device", "enabled", "type", "webhook", "mqtt");
     private static final Set<String> WEBHOOK = Set.of("url", "method", "headers", "query", "json", "form", "body",
             "auth", "response_topic", "error_topic", "timeout_seconds");
     private static final Set<String> AUTH = Set.of("username", "password");
     private static final Set<String> MQTT = Set.of("broker", "client_id", "username", "password", "topic", "payload",
             "qos", "retain");
 
+    /**
+     * One kind of target as the JSON knows it. Its {@code type} name is also the field that holds its settings
+     * object; {@code reader} reads that object, given the stored target of the same kind when updating (else
+     * null), and {@code writer} writes it.
+     */
+    private record Kind<T extends IntegrationTarget>(String type, Class<T> targetClass, Reader<T> reader,
+                                                     Writer<T> writer) {
+        IntegrationTarget read(JsonNode json, IntegrationTarget previous) {
+            return reader.read(json, previous != null && previous.type().equals(type)
+                    ? targetClass.cast(previous) : null);
+        }
+
+        void write(IntegrationTarget target, ObjectNode json, boolean redact) {
+            writer.write(targetClass.cast(target), json, redact);
+        }
+    }
+
+    private interface Reader<T extends IntegrationTarget> {
+        T read(JsonNode json, T previous);
+    }
+
+    private interface Writer<T extends IntegrationTarget> {
+        void write(T target, ObjectNode json, boolean redact);
+    }
+
+    /** Every kind of target, by type name, in the order error messages list them. A new kind registers here. */
+    private static final Map<String, Kind<?>> KINDS = kinds(
+            new Kind<>("webhook", WebhookSettings.class, IntegrationJson::parseWebhook, IntegrationJson::writeWebhook),
+            new Kind<>("mqtt", MqttSettings.class, IntegrationJson::parseMqtt, IntegrationJson::writeMqtt));
+    private static final Set<String> TOP = topFields();
+
     private IntegrationJson() {
+    }
+
+    private static Map<String, Kind<?>> kinds(Kind<?>... kinds) {
+        Map<String, Kind<?>> byType = new LinkedHashMap<>();
+        for (Kind<?> kind : kinds) {
+            byType.put(kind.type(), kind);
+        }
+        return Collections.unmodifiableMap(byType);
+    }
+
+    private static Set<String> topFields() {
+        Set<String> fields = new LinkedHashSet<>(List.of("name", "event", "device", "enabled", "type"));
+        fields.addAll(KINDS.keySet());
+        return Collections.unmodifiableSet(fields);
+    }
+
+    /** The type names a spec may have, as a message lists them: {@code 'webhook' or 'mqtt'}. */
+    static String typeNames() {
+        List<String> quoted = KINDS.keySet().stream().map(type -> "'" + type + "'").toList();
+        return quoted.size() == 1 ? quoted.get(0) : String.join(", ", quoted.subList(0, quoted.size() - 1))
+                + " or " + quoted.get(quoted.size() - 1);
+    }
+
+    /** The target classes with a JSON form; every class {@link IntegrationTarget} permits must be one. */
+    static Set<Class<? extends IntegrationTarget>> registeredTargets() {
+        Set<Class<? extends IntegrationTarget>> classes = new LinkedHashSet<>();
+        KINDS.values().forEach(kind -> classes.add(kind.targetClass()));
+        return classes;
     }
 
     /** Parses JSON text; see {@link #parseSpec(JsonNode, IntegrationSpec)}. */
@@ -64,19 +125,18 @@ public final class IntegrationJson {
         }
         checkFields("", json, TOP);
         String type = text(json, "type", "type");
-        IntegrationTarget target;
-        if ("webhook".equals(type)) {
-            refuseOther(json, "mqtt", type);
-            target = parseWebhook(object(json, "webhook", "webhook", true),
-                    previous != null && previous.target() instanceof WebhookSettings w ? w : null);
-        } else if ("mqtt".equals(type)) {
-            refuseOther(json, "webhook", type);
-            target = parseMqtt(object(json, "mqtt", "mqtt", true),
-                    previous != null && previous.target() instanceof MqttSettings m ? m : null);
-        } else {
-            throw IntegrationException.invalid("type", "must be 'webhook' or 'mqtt', was "
+        Kind<?> kind = type == null ? null : KINDS.get(type);
+        if (kind == null) {
+            throw IntegrationException.invalid("type", "must be " + typeNames() + ", was "
                     + (type == null ? "missing" : "'" + type + "'"));
         }
+        for (String other : KINDS.keySet()) {
+            if (!other.equals(type)) {
+                refuseOther(json, other, type);
+            }
+        }
+        IntegrationTarget target = kind.read(object(json, type, type, true),
+                previous == null ? null : previous.target());
         JsonNode enabled = json.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
             throw IntegrationException.invalid("enabled", "must be true or false");
@@ -166,39 +226,42 @@ public final class IntegrationJson {
         json.put("event", spec.eventPrefix());
         json.put("device", spec.deviceFilter());
         json.put("enabled", spec.enabled());
-        json.put("type", spec.target().type());
-        if (spec.target() instanceof WebhookSettings w) {
-            ObjectNode webhook = json.putObject("webhook");
-            webhook.put("url", w.url());
-            webhook.put("method", w.method());
-            w.headers().forEach(webhook.putObject("headers")::put);
-            w.query().forEach(webhook.putObject("query")::put);
-            switch (w.bodyKind()) {
-                case JSON -> webhook.set("json", w.json());
-                case FORM -> w.form().forEach(webhook.putObject("form")::put);
-                case BODY -> webhook.put("body", w.body());
-                case DEFAULT_FORM -> { }
-            }
-            if (w.username() != null) {
-                ObjectNode auth = webhook.putObject("auth");
-                auth.put("username", w.username());
-                auth.put("password", secret(w.password(), redact));
-            }
-            webhook.put("response_topic", w.responseTopic());
-            webhook.put("error_topic", w.errorTopic());
-            webhook.put("timeout_seconds", w.timeout().toMillis() / 1000.0);
-        } else if (spec.target() instanceof MqttSettings m) {
-            ObjectNode mqtt = json.putObject("mqtt");
-            mqtt.put("broker", m.broker());
-            mqtt.put("client_id", m.clientId());
-            mqtt.put("username", m.username());
-            mqtt.put("password", secret(m.password(), redact));
-            mqtt.put("topic", m.topic());
-            mqtt.put("payload", m.payload());
-            mqtt.put("qos", m.qos());
-            mqtt.put("retain", m.retain());
-        }
+        String type = spec.target().type();
+        json.put("type", type);
+        KINDS.get(type).write(spec.target(), json.putObject(type), redact);
         return json;
+    }
+
+    private static void writeWebhook(WebhookSettings w, ObjectNode webhook, boolean redact) {
+        webhook.put("url", w.url());
+        webhook.put("method", w.method());
+        w.headers().forEach(webhook.putObject("headers")::put);
+        w.query().forEach(webhook.putObject("query")::put);
+        switch (w.bodyKind()) {
+            case JSON -> webhook.set("json", w.json());
+            case FORM -> w.form().forEach(webhook.putObject("form")::put);
+            case BODY -> webhook.put("body", w.body());
+            case DEFAULT_FORM -> { }
+        }
+        if (w.username() != null) {
+            ObjectNode auth = webhook.putObject("auth");
+            auth.put("username", w.username());
+            auth.put("password", secret(w.password(), redact));
+        }
+        webhook.put("response_topic", w.responseTopic());
+        webhook.put("error_topic", w.errorTopic());
+        webhook.put("timeout_seconds", w.timeout().toMillis() / 1000.0);
+    }
+
+    private static void writeMqtt(MqttSettings m, ObjectNode mqtt, boolean redact) {
+        mqtt.put("broker", m.broker());
+        mqtt.put("client_id", m.clientId());
+        mqtt.put("username", m.username());
+        mqtt.put("password", secret(m.password(), redact));
+        mqtt.put("topic", m.topic());
+        mqtt.put("payload", m.payload());
+        mqtt.put("qos", m.qos());
+        mqtt.put("retain", m.retain());
     }
 
     /** An integration as the API and the CLI show it: its spec (passwords redacted) plus id, owner and state. */

@@ -45,8 +45,19 @@ public record IntegrationSpec(String name, String eventPrefix, String deviceFilt
                     + CorralProfile.SOURCE_API + "', was '" + deviceFilter + "'");
         }
         if (target == null) {
-            throw IntegrationException.invalid("type", "is required: 'webhook' or 'mqtt'");
+            throw IntegrationException.invalid("type", "is required: " + IntegrationJson.typeNames());
         }
+    }
+
+    /**
+     * This spec as the store keeps it for integration {@code integrationId}: its target with what its kind fills
+     * in ({@link IntegrationTarget#storedFor}); this one when nothing needs filling in.
+     *
+     * @param previous the integration's stored spec before an update; null when creating
+     */
+    public IntegrationSpec storedFor(String integrationId, IntegrationSpec previous) {
+        IntegrationTarget stored = target.storedFor(integrationId, previous == null ? null : previous.target());
+        return stored == target ? this : new IntegrationSpec(name, eventPrefix, deviceFilter, enabled, stored);
     }
 
     /** A builder: no name, every source, enabled; prefix and target are required. */

@@ -102,6 +102,22 @@ public final class MqttSettings implements IntegrationTarget {
         return payload;
     }
 
+    /**
+     * Without a client id, the one the integration has been using ({@code previous}'s), else
+     * {@code corral-<integrationId>}: a new client id on each update would leave a session behind at the broker.
+     */
+    @Override
+    public MqttSettings storedFor(String integrationId, IntegrationTarget previous) {
+        if (clientId != null) {
+            return this;
+        }
+        String kept = switch (previous) {
+            case MqttSettings old -> old.clientId();
+            case null, default -> null; // another kind has no client id to keep
+        };
+        return withClientId(kept != null ? kept : "corral-" + integrationId);
+    }
+
     /** The same settings with a client id, for integrations created without one. */
     public MqttSettings withClientId(String id) {
         return toBuilder().clientId(id).build();

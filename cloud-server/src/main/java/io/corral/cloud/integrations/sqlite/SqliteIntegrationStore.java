@@ -6,7 +6,6 @@ import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.model.IntegrationSpec;
-import io.corral.cloud.integrations.model.MqttSettings;
 import io.corral.cloud.integrations.store.IntegrationStore;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -46,10 +45,7 @@ final class SqliteIntegrationStore implements IntegrationStore {
     public Integration create(String owner, IntegrationSpec spec) {
         requireOwner(owner);
         String id = newId();
-        IntegrationSpec stored = spec.target() instanceof MqttSettings mqtt && mqtt.clientId() == null
-                ? new IntegrationSpec(spec.name(), spec.eventPrefix(), spec.deviceFilter(), spec.enabled(),
-                        mqtt.withClientId("corral-" + id))
-                : spec;
+        IntegrationSpec stored = spec.storedFor(id, null);
         Instant now = db.now();
         Integration integration = new Integration(id, owner, stored, false, 1, now, now);
         db.writeAndWait(c -> {
@@ -72,14 +68,8 @@ final class SqliteIntegrationStore implements IntegrationStore {
     @Override
     public Integration update(String id, IntegrationSpec spec) {
         Integration current = find(id).orElseThrow(() -> notFound(id));
-        IntegrationSpec stored = spec;
-        if (spec.target() instanceof MqttSettings mqtt && mqtt.clientId() == null) {
-            // Keep the client id the integration has been using: a new one would leave a session behind.
-            String previous = current.spec().target() instanceof MqttSettings old ? old.clientId() : null;
-            stored = new IntegrationSpec(spec.name(), spec.eventPrefix(), spec.deviceFilter(), spec.enabled(),
-                    mqtt.withClientId(previous != null ? previous : "corral-" + id));
-        }
-        IntegrationSpec finalSpec = stored;
+        // What the target derives from the integration (an MQTT client id) stays what it has been using.
+        IntegrationSpec finalSpec = spec.storedFor(id, current.spec());
         Instant now = db.now();
         int changed = db.writeAndWait(c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE integrations SET type = ?, spec = ?,"
