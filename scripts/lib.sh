@@ -1,5 +1,15 @@
-# Shared by the launchers (sourced, not run): finds a JDK >= 21, rebuilds a stale jar, then runs it.
+# Shared by the launchers, mvnw-jdk and the bench scripts (sourced, not run): finds a JDK >= 21, rebuilds a stale
+# jar, then runs it.
 corral_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# corral_quiet_jvm_flags JAVA_HOME: prints the JVM flags that keep a library built for older JDKs quiet. JDK 24+
+# warns on every run when code calls sun.misc.Unsafe (Maven 3.8's Guava, JMH); the flag that allows it silently
+# exists from JDK 23 on, and an older JVM would refuse to start with it, hence the version check.
+corral_quiet_jvm_flags() {
+  local major
+  major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null || true)
+  if (( ${major:-0} >= 23 )); then echo "--sun-misc-unsafe-memory-access=allow"; fi
+}
 
 # corral_run_jar MODULE JAR [ARGS...]: builds MODULE (and what it depends on) when JAR, relative to the
 # repository root, is missing or older than any pom or source file, then replaces this shell with java -jar JAR.
