@@ -1,0 +1,51 @@
+package io.corral.cloud;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of a cloud in the order they were opened. {@link #close()} closes them in reverse, newest first, so
+ * a part closes before what it uses; a part that fails to close is logged and the rest still close. A failed
+ * start and {@link Cloud#close()} share it, so there is one close order, not one per failure path. Thread-safe.
+ */
+final class CloseStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CloseStack.class);
+
+    private record Part(String name, AutoCloseable closeable) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Deque<Part> parts = new ArrayDeque<>();
+
+    /** Adds a part that has just been opened; {@code name} is for the log line should it fail to close. */
+    <T extends AutoCloseable> T push(String name, T part) {
+        lock.lock();
+        try {
+            parts.push(new Part(name, part));
+            return part;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every part pushed so far, newest first, each once. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            while (!parts.isEmpty()) {
+                Part part = parts.pop();
+                try {
+                    part.closeable().close();
+                } catch (Exception e) {
+                    LOG.warn("could not close the {}; closing the other parts anyway", part.name(), e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
