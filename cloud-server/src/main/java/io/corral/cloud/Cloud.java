@@ -13,6 +13,7 @@ import io.corral.cloud.integrations.Integrations;
 import io.corral.cloud.ops.CloudMetrics;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.registry.DeviceRegistry;
+import io.corral.cloud.storage.CloseStack;
 import io.corral.protocol.CorralProfile;
 import io.corral.protocol.Limits;
 import java.io.IOException;

@@ -19,6 +19,7 @@ import io.corral.cloud.ops.ProcessFds;
 import io.corral.cloud.ops.SlackNotifier;
 import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.DeviceRegistry;
+import io.corral.cloud.storage.CloseStack;
 import io.corral.cloud.storage.Storage;
 import io.corral.cloud.storage.sqlite.SqliteStorage;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,4 +1,4 @@
-package io.corral.cloud;
+package io.corral.cloud.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The cloud's parts close newest first, and one that fails to close does not keep the others open. */
+/** Parts close newest first, and one that fails to close does not keep the others open. */
 class CloseStackTest {
     private final List<String> closed = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package io.corral.cloud;
+package io.corral.cloud.storage;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -7,11 +7,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parts of a cloud in the order they were opened. {@link #close()} closes them in reverse, newest first, so
- * a part closes before what it uses; a part that fails to close is logged and the rest still close. A failed
- * start and {@link Cloud#close()} share it, so there is one close order, not one per failure path. Thread-safe.
+ * Parts in the order they were opened, for whatever opens several: a {@link Storage} its stores, the cloud its
+ * storage, endpoint, integrations and API. {@link #close()} closes them in reverse, newest first, so a part
+ * closes before what it uses; a part that fails to close is logged and the rest still close. A failed start and
+ * the final close share one stack, so there is one close order, not one per failure path. Thread-safe.
+ *
+ * <pre>{@code
+ * CloseStack parts = new CloseStack();
+ * Registry registry = parts.push("registry", Registry.open(dir));
+ * Endpoint endpoint = parts.push("endpoint", Endpoint.bind(registry)); // if bind throws, close() still closes the registry
+ * parts.close();                                                        // the endpoint, then the registry
+ * }</pre>
  */
-final class CloseStack implements AutoCloseable {
+public final class CloseStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CloseStack.class);
 
     private record Part(String name, AutoCloseable closeable) {
@@ -20,8 +28,11 @@ final class CloseStack implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<Part> parts = new ArrayDeque<>();
 
-    /** Adds a part that has just been opened; {@code name} is for the log line should it fail to close. */
-    <T extends AutoCloseable> T push(String name, T part) {
+    /**
+     * Adds a part that has just been opened and returns it; {@code name} is for the log line should it fail to
+     * close.
+     */
+    public <T extends AutoCloseable> T push(String name, T part) {
         lock.lock();
         try {
             parts.push(new Part(name, part));
