@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.events.Event;
 import io.corral.cloud.events.InProcessEventBus;
-import io.corral.cloud.integrations.DeliveryQueue;
-import io.corral.cloud.integrations.IntegrationJson;
-import io.corral.cloud.integrations.IntegrationStore;
+import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.model.IntegrationJson;
+import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
