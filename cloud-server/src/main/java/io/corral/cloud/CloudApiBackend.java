@@ -3,18 +3,25 @@ package io.corral.cloud;
 import io.corral.cloud.api.ApiBackend;
 import io.corral.cloud.api.DevicePresence;
 import io.corral.cloud.coap.LiveSession;
+import io.corral.cloud.events.Event;
+import io.corral.cloud.events.EventIngress;
 import io.corral.cloud.events.EventListener;
 import io.corral.cloud.events.Subscription;
+import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.integrations.Integrations;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.protocol.CorralProfile;
 import io.corral.protocol.Limits;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The one adapter between {@link Cloud} and its HTTP API: live sessions become {@link DevicePresence}s. */
 final class CloudApiBackend implements ApiBackend {
@@ -96,6 +103,25 @@ final class CloudApiBackend implements ApiBackend {
     @Override
     public void publish(String owner, String name, String data, int ttlSeconds) {
         cloud.publishFromApi(owner, name, data, ttlSeconds);
+    }
+
+    /**
+     * The API's publish: text data, source {@value CorralProfile#SOURCE_API}, through the same ingress as a
+     * device's; returns once the event is durable and routed.
+     *
+     * @throws IllegalArgumentException ({@link io.corral.cloud.events.EventRefusedException}) for a bad event
+     * @throws IntegrationException     if it could not be queued for integrations; then it was not routed
+     */
+    static void publish(EventIngress ingress, String owner, String name, String data, int ttlSeconds) {
+        Objects.requireNonNull(owner, "owner");
+        byte[] bytes = (data == null ? "" : data).getBytes(StandardCharsets.UTF_8);
+        Event event = ingress.validate(name, bytes, Event.TEXT_PLAIN, ttlSeconds, CorralProfile.SOURCE_API, owner);
+        try {
+            ingress.publish(event).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IntegrationException ie ? ie
+                    : new IntegrationException(IntegrationException.Reason.STORAGE, e.getCause().getMessage(), e);
+        }
     }
 
     @Override

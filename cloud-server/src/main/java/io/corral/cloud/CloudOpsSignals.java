@@ -3,25 +3,26 @@ package io.corral.cloud;
 import io.corral.cloud.admission.AdmissionStats;
 import io.corral.cloud.api.ApiServer;
 import io.corral.cloud.coap.DeviceEndpoint;
-import io.corral.cloud.events.InProcessEventBus;
+import io.corral.cloud.events.EventIngress;
 import io.corral.cloud.ops.OpsSignals;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The one adapter between the cloud's parts and its alert rules: live sessions become connected devices, the
- * bus's count becomes events published, the admission controller's counters become admitted and deferred
- * handshakes, the API's response counts become the API error rate. Parts that are not running (yet) answer "not available".
+ * ingress's count of routed events becomes events published, the admission controller's counters become admitted
+ * and deferred handshakes, the API's response counts become the API error rate. Parts that are not running (yet)
+ * answer "not available".
  */
 final class CloudOpsSignals implements OpsSignals {
     private final Supplier<DeviceEndpoint> endpoint;
-    private final InProcessEventBus bus;
+    private final EventIngress ingress;
     private final ApiServer api;
 
     /** {@code api} may be null: a cloud without an HTTP API. */
-    CloudOpsSignals(Supplier<DeviceEndpoint> endpoint, InProcessEventBus bus, ApiServer api) {
+    CloudOpsSignals(Supplier<DeviceEndpoint> endpoint, EventIngress ingress, ApiServer api) {
         this.endpoint = endpoint;
-        this.bus = bus;
+        this.ingress = ingress;
         this.api = api;
     }
 
@@ -52,6 +53,6 @@ final class CloudOpsSignals implements OpsSignals {
 
     @Override
     public Optional<Long> eventsPublished() {
-        return Optional.of(bus.publishedCount());
+        return Optional.of(ingress.routedCount());
     }
 }

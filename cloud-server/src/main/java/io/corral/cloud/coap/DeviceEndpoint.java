@@ -2,6 +2,7 @@ package io.corral.cloud.coap;
 
 import io.corral.cloud.events.DurableHandOff;
 import io.corral.cloud.events.EventBus;
+import io.corral.cloud.events.EventIngress;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.protocol.Limits;
 import java.io.IOException;
@@ -108,11 +109,11 @@ public final class DeviceEndpoint implements AutoCloseable {
     private final EventBus bus;
     private final Limits limits;
 
-    private DeviceEndpoint(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry, EventBus bus,
-                           DurableHandOff handOff, Limits limits, int keepaliveSeconds,
-                           AdmissionSettings admissionSettings, Path connectionsFile) {
-        this.bus = bus;
-        this.limits = limits;
+    private DeviceEndpoint(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
+                           EventIngress ingress, int keepaliveSeconds, AdmissionSettings admissionSettings,
+                           Path connectionsFile) {
+        this.bus = ingress.bus();
+        this.limits = ingress.limits();
         DeviceIdentities identities = new DeviceIdentities(registry);
         Configuration configuration = configuration();
         ConnectionWatcher watcher = new ConnectionWatcher(identities);
@@ -151,7 +152,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 .setConnector(connector)
                 .build();
         this.calls = new DeviceCalls(endpoint, sessions, limits);
-        ProfileServices services = new ProfileServices(registry, sessions, identities, bus, handOff, calls,
+        ProfileServices services = new ProfileServices(registry, sessions, identities, bus, ingress, calls,
                 new PublishRateLimiter(limits.publishRatePerSecond(), limits.publishBurst()), limits,
                 keepaliveSeconds, Clock.systemUTC());
         this.server = new CoapServer(configuration);
@@ -173,30 +174,28 @@ public final class DeviceEndpoint implements AutoCloseable {
      */
     public static DeviceEndpoint create(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
                                         EventBus bus, Limits limits, int keepaliveSeconds) {
-        return create(bindAddress, cloudKeys, registry, bus, DurableHandOff.NONE, limits, keepaliveSeconds,
-                AdmissionSettings.defaults(), null);
+        return create(bindAddress, cloudKeys, registry, new EventIngress(limits, DurableHandOff.NONE, bus),
+                keepaliveSeconds, AdmissionSettings.defaults(), null);
     }
 
     /**
-     * As {@link #create(InetSocketAddress, KeyPair, DeviceRegistry, EventBus, Limits, int)}, with the durable
-     * hand-off of published events, an admission policy, and a file that keeps the DTLS connections across a
-     * restart.
+     * As {@link #create(InetSocketAddress, KeyPair, DeviceRegistry, EventBus, Limits, int)}, with the ingress that
+     * checks, hands off and routes published events (its limits and bus are the endpoint's), an admission policy,
+     * and a file that keeps the DTLS connections across a restart.
      *
-     * @param handOff         where a published event is made durable before the device's ACK
+     * @param ingress         where a published event is validated, made durable before the device's ACK, and routed
      * @param connectionsFile where {@link #close()} saves the DTLS connections and {@link #start()} loads them
      *                        back (then deletes the file), so a planned restart costs no handshakes; null for none
      */
     public static DeviceEndpoint create(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
-                                        EventBus bus, DurableHandOff handOff, Limits limits, int keepaliveSeconds,
-                                        AdmissionSettings admission, Path connectionsFile) {
+                                        EventIngress ingress, int keepaliveSeconds, AdmissionSettings admission,
+                                        Path connectionsFile) {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(cloudKeys, "cloudKeys");
         Objects.requireNonNull(registry, "registry");
-        Objects.requireNonNull(bus, "bus");
-        Objects.requireNonNull(handOff, "handOff");
-        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(ingress, "ingress");
         Objects.requireNonNull(admission, "admission");
-        return new DeviceEndpoint(bindAddress, cloudKeys, registry, bus, handOff, limits, keepaliveSeconds, admission,
+        return new DeviceEndpoint(bindAddress, cloudKeys, registry, ingress, keepaliveSeconds, admission,
                 connectionsFile);
     }
 

@@ -45,6 +45,7 @@ public final class Ops implements AutoCloseable {
     private final AlertConfig config;
     private final OpsSignals signals;
     private final IncidentStore store;
+    private final boolean ownsStore;
     private final Clock clock;
     private final String source;
     private final OpsListener listener;
@@ -79,6 +80,7 @@ public final class Ops implements AutoCloseable {
         this.config = b.config;
         this.signals = b.signals;
         this.store = b.store != null ? b.store : SqliteIncidentStore.inMemory();
+        this.ownsStore = b.store == null || b.ownsStore;
         this.clock = b.clock;
         this.source = b.source != null ? b.source : hostName();
         this.listener = b.listener;
@@ -388,7 +390,10 @@ public final class Ops implements AutoCloseable {
         return config;
     }
 
-    /** Stops evaluating, lets queued notifications go out (a few seconds at most), closes the incident store. */
+    /**
+     * Stops evaluating, lets queued notifications go out (a few seconds at most), and closes the incident store
+     * unless it was given as {@linkplain Builder#sharedIncidentStore shared}.
+     */
     @Override
     public void close() {
         evaluation.lock();
@@ -412,7 +417,9 @@ public final class Ops implements AutoCloseable {
         if (ticketer != null) {
             ticketer.close();
         }
-        store.close();
+        if (ownsStore) {
+            store.close();
+        }
     }
 
     private static String hostName() {
@@ -444,7 +451,7 @@ public final class Ops implements AutoCloseable {
      *   <li>{@code config}: {@link AlertConfig#defaults()}</li>
      *   <li>{@code signals}: required</li>
      *   <li>{@code incidentStore}: an in-memory SQLite store; the cloud passes {@code ops.db} in its data dir.
-     *       Ops closes the store it is given.</li>
+     *       Ops closes the store it is given, except a {@linkplain #sharedIncidentStore shared} one.</li>
      *   <li>{@code pageNotifier}, {@code ticketNotifier}: none; without them, pages and tickets are only logged</li>
      *   <li>{@code notifierRetry}: 8 tries, backoff from 1 s doubling to 60 s</li>
      *   <li>{@code allowNonPagingDataLoss}: false: {@link #build()} refuses a data-loss rule that does not page</li>
@@ -457,6 +464,7 @@ public final class Ops implements AutoCloseable {
         private AlertConfig config = AlertConfig.defaults();
         private OpsSignals signals;
         private IncidentStore store;
+        private boolean ownsStore;
         private Notifier pageNotifier;
         private Notifier ticketNotifier;
         private int maxAttempts = 8;
@@ -482,8 +490,17 @@ public final class Ops implements AutoCloseable {
             return this;
         }
 
+        /** Where incidents are kept; {@link Ops#close()} closes it. */
         public Builder incidentStore(IncidentStore store) {
             this.store = store;
+            this.ownsStore = true;
+            return this;
+        }
+
+        /** Where incidents are kept, a store that stays the caller's (a part of the cloud's storage): never closed. */
+        public Builder sharedIncidentStore(IncidentStore store) {
+            this.store = store;
+            this.ownsStore = false;
             return this;
         }
 

@@ -9,16 +9,13 @@ import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
 import io.corral.cloud.registry.SqliteTokenStore;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.storage.CloseStack;
 import io.corral.cloud.storage.Storage;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded single-node storage, {@code sqlite:DIR}: the registry and tokens in {@code DIR/corral.db}, the
@@ -26,13 +23,11 @@ import org.slf4j.LoggerFactory;
  * Each file is opened on first use, so {@code corral-cloud device list} never opens the queue.
  */
 public final class SqliteStorage implements Storage {
-    private static final Logger LOG = LoggerFactory.getLogger(SqliteStorage.class);
-
     private final Path directory;
     private final SqliteIntegrationDatabase.Options queueOptions;
     private final ReentrantLock lock = new ReentrantLock();
     /** What was opened, newest first, so {@link #close()} closes in reverse order of opening. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final CloseStack opened = new CloseStack();
     private SqliteDeviceRegistry registry;
     private SqliteTokenStore tokens;
     private SqliteIntegrationDatabase integrationDatabase;
@@ -58,12 +53,13 @@ public final class SqliteStorage implements Storage {
 
     @Override
     public DeviceRegistry registry() {
-        return part(() -> registry, () -> registry = SqliteDeviceRegistry.open(directory), () -> registry);
+        return part("registry", () -> registry, () -> registry = SqliteDeviceRegistry.open(directory),
+                () -> registry);
     }
 
     @Override
     public TokenStore tokens() {
-        return part(() -> tokens, () -> tokens = SqliteTokenStore.open(directory), () -> tokens);
+        return part("token store", () -> tokens, () -> tokens = SqliteTokenStore.open(directory), () -> tokens);
     }
 
     @Override
@@ -81,14 +77,15 @@ public final class SqliteStorage implements Storage {
      * processes ({@code corral-cloud worker}) hand their hook events to the node's bus.
      */
     public SqliteIntegrationDatabase integrationDatabase() {
-        return part(() -> integrationDatabase,
+        return part("integrations database", () -> integrationDatabase,
                 () -> integrationDatabase = SqliteIntegrationDatabase.open(directory, queueOptions),
                 () -> integrationDatabase::close);
     }
 
     @Override
     public IncidentStore incidents() {
-        return part(() -> incidents, () -> incidents = SqliteIncidentStore.open(directory), () -> incidents);
+        return part("incident store", () -> incidents, () -> incidents = SqliteIncidentStore.open(directory),
+                () -> incidents);
     }
 
     @Override
@@ -102,7 +99,7 @@ public final class SqliteStorage implements Storage {
     }
 
     /** Returns the part, opening it first if needed; {@code closer} is what {@link #close()} will close. */
-    private <T> T part(Supplier<T> current, Runnable openIt, Supplier<AutoCloseable> closer) {
+    private <T> T part(String name, Supplier<T> current, Runnable openIt, Supplier<AutoCloseable> closer) {
         lock.lock();
         try {
             if (closed) {
@@ -110,7 +107,7 @@ public final class SqliteStorage implements Storage {
             }
             if (current.get() == null) {
                 openIt.run();
-                opened.push(closer.get());
+                opened.push(name + " of " + describe(), closer.get());
             }
             return current.get();
         } finally {
@@ -126,15 +123,7 @@ public final class SqliteStorage implements Storage {
                 return;
             }
             closed = true;
-            while (!opened.isEmpty()) {
-                AutoCloseable part = opened.pop();
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    // One part failing to close must not leave the others open.
-                    LOG.warn("could not close a part of {}: {}", describe(), e.toString());
-                }
-            }
+            opened.close(); // one part failing to close must not leave the others open
         } finally {
             lock.unlock();
         }
