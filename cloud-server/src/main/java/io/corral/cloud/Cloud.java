@@ -8,6 +8,7 @@ import io.corral.cloud.ops.CloudMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.corral.cloud.coap.DeviceEndpoint;
+import io.corral.cloud.coap.DtlsSettings;
 import io.corral.cloud.coap.HandshakeStats;
 import io.corral.cloud.coap.LiveSessions;
 import io.corral.cloud.events.DurableHandOff;
@@ -85,6 +86,7 @@ public final class Cloud implements AutoCloseable {
     private final Path dataDir;
     private final InetSocketAddress coapBind;
     private final AdmissionSettings admission;
+    private final DtlsSettings dtls;
     private final boolean keepConnections;
     private final CloudMetrics metrics = new CloudMetrics();
     private final Limits limits;
@@ -121,6 +123,7 @@ public final class Cloud implements AutoCloseable {
         this.injectedQueue = builder.deliveryQueue;
         this.injectedStore = builder.integrationStore;
         this.admission = builder.admission;
+        this.dtls = builder.dtls;
         this.keepConnections = builder.keepConnectionsAcrossRestarts && builder.dataDir != null;
         this.alerting = new Alerting(builder);
     }
@@ -162,7 +165,7 @@ public final class Cloud implements AutoCloseable {
             startIntegrations();
             DurableHandOff handOff = integrations == null ? DurableHandOff.NONE : integrations::handOff;
             DeviceEndpoint newEndpoint = DeviceEndpoint.create(coapBind, cloudKeys, registry, bus, handOff, limits,
-                    keepaliveSeconds, admission, keepConnections ? dataDir.resolve(CONNECTIONS_FILE) : null);
+                    keepaliveSeconds, admission, dtls, keepConnections ? dataDir.resolve(CONNECTIONS_FILE) : null);
             try {
                 newEndpoint.start();
             } catch (IOException | RuntimeException e) {
@@ -574,6 +577,7 @@ public final class Cloud implements AutoCloseable {
         private DeliveryQueue deliveryQueue;
         private IntegrationStore integrationStore;
         private AdmissionSettings admission = AdmissionSettings.defaults();
+        private DtlsSettings dtls = DtlsSettings.NONE;
         private boolean keepConnectionsAcrossRestarts = true;
         private final ApiServer.Builder api = ApiServer.builder();
         private boolean apiOn;
@@ -651,6 +655,12 @@ public final class Cloud implements AutoCloseable {
         /** How new DTLS handshakes are admitted. */
         public Builder admission(AdmissionSettings admission) {
             this.admission = admission;
+            return this;
+        }
+
+        /** Scandium settings beyond the Corral profile's; {@link DtlsSettings#NONE} by default. */
+        public Builder dtls(DtlsSettings dtls) {
+            this.dtls = java.util.Objects.requireNonNull(dtls, "dtls");
             return this;
         }
 
