@@ -34,7 +34,7 @@ public final class AdmissionKeys {
     public static final Setting<Integer> PER_SOURCE = Setting.of("admission.per-source", SettingType.INTEGER, null,
                     "Full handshakes in flight at most from one IP address (a NAT, a gateway, one host); at most "
                             + "admission.in-flight.")
-            .range(1, 100_000).defaultText("a quarter of admission.in-flight").name("perSourceInFlight")
+            .range(1, 100_000).defaultText("in-flight / 4").name("perSourceInFlight")
             .flag("N", "--admission-per-source");
 
     public static final Setting<Double> RESUMPTION_RATE = Setting.of("admission.resumption-rate",
@@ -57,7 +57,7 @@ public final class AdmissionKeys {
                     "An admitted handshake unfinished this long gives its in-flight slot back (at once when the cloud "
                             + "retransmits); at most dtls.handshake-deadline.")
             .range(Duration.ofMillis(100), Duration.ofMinutes(10))
-            .defaultText("10s, or dtls.handshake-deadline when shorter").name("stallTimeout");
+            .defaultText("min(10s, deadline)").name("stallTimeout");
 
     public static final Setting<Duration> QUEUE_DELAY_TARGET = Setting.of("admission.queue-delay-target",
                     SettingType.DURATION, Duration.ofSeconds(1),

@@ -24,6 +24,7 @@ final class ConfigExampleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().getOut().print(text(CloudSetup.CATALOGUE));
+        spec.commandLine().getOut().flush();
         return CloudCli.EXIT_OK;
     }
 
@@ -42,8 +43,8 @@ final class ConfigExampleCommand implements Callable<Integer> {
         for (Setting<?> setting : catalogue.settings()) {
             text.append('\n');
             StringBuilder doc = new StringBuilder(setting.doc());
-            if (setting.rangeText() != null) {
-                doc.append(" In ").append(setting.rangeText())
+            if (setting.rangeAsTyped() != null) {
+                doc.append(" In ").append(setting.rangeAsTyped())
                         .append(setting.unit() == null ? "" : " (" + setting.unit() + ")").append('.');
             }
             if (!setting.flags().isEmpty()) {

@@ -1,7 +1,10 @@
 package io.corral.cloud.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corral.cloud.admission.AdmissionKeys;
 import io.corral.cloud.coap.DtlsSettings;
+import io.corral.cloud.config.Durations;
+import io.corral.cloud.config.Setting;
 import io.corral.cloud.config.SettingValues;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -41,10 +44,17 @@ final class ConfigShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SettingValues values = settings.setup(spec).values();
+        CloudSetup setup = settings.setup(spec);
+        SettingValues values = setup.values();
+        // Two defaults follow other settings; show what they come to.
+        Map<Setting<?>, String> effective = Map.of(
+                AdmissionKeys.PER_SOURCE, Integer.toString(setup.admission().perSourceInFlight()),
+                AdmissionKeys.STALL_TIMEOUT, Durations.format(setup.admission().stallTimeout()));
         List<Row> rows = new ArrayList<>();
         for (SettingValues.Entry entry : values.entries()) {
-            rows.add(new Row(entry.setting().key(), entry.value(), entry.defaultValue(), entry.source().label()));
+            String value = entry.source() == SettingValues.Source.DEFAULT
+                    ? effective.getOrDefault(entry.setting(), entry.value()) : entry.value();
+            rows.add(new Row(entry.setting().key(), value, entry.defaultValue(), entry.source().label()));
         }
         values.passThrough(DtlsSettings.SCANDIUM_PREFIX).forEach((name, text) -> {
             String key = DtlsSettings.SCANDIUM_PREFIX + name;

@@ -64,7 +64,7 @@ public final class PicocliSettings {
     /** "Doc. In [1, 64]; default: 2. Also admission.rate / CORRAL_ADMISSION_RATE." */
     static String help(Setting<?> setting, Catalogue catalogue) {
         StringBuilder help = new StringBuilder(setting.doc());
-        String range = setting.rangeText();
+        String range = setting.rangeAsTyped();
         String defaultText = setting.defaultAsText();
         if (range != null || defaultText != null) {
             help.append(' ');
