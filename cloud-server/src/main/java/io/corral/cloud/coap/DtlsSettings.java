@@ -5,7 +5,6 @@ import io.corral.cloud.config.Durations;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,10 +150,5 @@ public final class DtlsSettings {
             Duration duration = Durations.parse(value);
             return duration.toNanos() % 1_000_000 == 0 ? duration.toMillis() + "[ms]" : duration.toNanos() + "[ns]";
         }
-    }
-
-    /** The names accepted, field names and keys. */
-    static List<String> names() {
-        return new ArrayList<>(DEFINITIONS.keySet());
     }
 }
