@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                 "  cold-start  every device powers on at once",
                 "  herd        connect, settle, an outage of --outage-duration, heal; measures the recovery",
                 "  steady      connect, then publishes from every device and API calls for --duration"},
-        footer = {"%nEvery setting below --config also has a key in the settings file (the flag without the "
+        footer = {"%nEvery setting from --devices on also has a key in the settings file (the flag without the "
                 + "dashes) and an environment variable (CORRAL_SIM_ and the key in upper case, with _ for -); a flag "
                 + "wins over the variable, the variable over the file. Durations take a unit: 250ms, 5s, 2m, 1h."})
 final class RunCommand implements Callable<Integer> {

@@ -12,7 +12,7 @@ import io.corral.cloud.config.SettingException;
 import io.corral.cloud.config.SettingValues;
 import io.corral.cloud.integrations.IntegrationKeys;
 import io.corral.cloud.integrations.IntegrationSettings;
-import io.corral.cloud.integrations.RetryPolicy;
+import io.corral.cloud.integrations.delivery.RetryPolicy;
 import io.corral.cloud.ops.AlertConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

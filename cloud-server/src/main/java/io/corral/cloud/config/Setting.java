@@ -172,11 +172,6 @@ public final class Setting<T> {
         return max;
     }
 
-    /** The range as messages write it, {@code [1 s, 10 min]}, or null without one. */
-    public String rangeText() {
-        return min == null ? null : "[" + type.describe(min) + ", " + type.describe(max) + "]";
-    }
-
     /** The range in the syntax values are written in, {@code [1s, 10m]}, for help and files; null without one. */
     public String rangeAsTyped() {
         return min == null ? null : "[" + type.format(min) + ", " + type.format(max) + "]";

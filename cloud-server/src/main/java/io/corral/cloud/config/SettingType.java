@@ -143,11 +143,6 @@ public final class SettingType<T> {
         return new SettingType<>(name, parser, formatter, Objects.requireNonNull(describer), order);
     }
 
-    /** This type, ordered, so that a {@link Setting} of it can have a range. */
-    public SettingType<T> orderedBy(Comparator<T> order) {
-        return new SettingType<>(name, parser, formatter, describer, Objects.requireNonNull(order));
-    }
-
     /** What a value is: "duration", "integer". */
     public String name() {
         return name;

@@ -2,6 +2,7 @@ package io.corral.cloud.integrations;
 
 import io.corral.cloud.config.Setting;
 import io.corral.cloud.config.SettingType;
+import io.corral.cloud.integrations.delivery.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 
