@@ -2,6 +2,7 @@ package io.corral.cloud;
 
 import io.corral.cloud.admission.AdmissionSettings;
 import io.corral.cloud.api.ApiServer;
+import io.corral.cloud.coap.DtlsSettings;
 import io.corral.cloud.events.EventBus;
 import io.corral.cloud.events.InProcessEventBus;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of a {@link Cloud}, reached as {@link Cloud#builder()} and named {@link Cloud.Builder} in code.
@@ -42,6 +44,7 @@ import java.time.Duration;
  *       ({@code dataDir/integrations.db}), and with neither it runs no integrations. Injected storage stays the
  *       caller's.</li>
  *   <li>{@code admission}: {@link AdmissionSettings#defaults()}, the adaptive policy</li>
+ *   <li>{@code dtls}: {@link DtlsSettings#NONE}: Scandium runs on the Corral profile's configuration only</li>
  *   <li>{@code keepConnectionsAcrossRestarts}: true; needs a storage with a directory (a {@code dataDir}), where
  *       {@link Cloud#close()} saves the DTLS connections ({@value Cloud#CONNECTIONS_FILE}) and
  *       {@link Cloud#start()} loads them, so devices need no handshake after a planned restart</li>
@@ -84,6 +87,7 @@ public abstract sealed class CloudBuilder<B extends CloudBuilder<B>> permits Clo
     private DeliveryQueue deliveryQueue;
     private IntegrationStore integrationStore;
     private AdmissionSettings admission = AdmissionSettings.defaults();
+    private DtlsSettings dtls = DtlsSettings.NONE;
     private boolean keepConnectionsAcrossRestarts = true;
     private final ApiServer.Builder api = ApiServer.builder();
     private boolean apiOn;
@@ -166,6 +170,12 @@ public abstract sealed class CloudBuilder<B extends CloudBuilder<B>> permits Clo
     /** How new DTLS handshakes are admitted. */
     public B admission(AdmissionSettings admission) {
         this.admission = admission;
+        return self();
+    }
+
+    /** Scandium settings beyond the Corral profile's ({@code dtls.scandium.*}). */
+    public B dtls(DtlsSettings dtls) {
+        this.dtls = Objects.requireNonNull(dtls, "dtls");
         return self();
     }
 
@@ -309,7 +319,7 @@ public abstract sealed class CloudBuilder<B extends CloudBuilder<B>> permits Clo
         }
         CloudSpec.Alerting alerting = new CloudSpec.Alerting(alertingOn, alerts, pageUrl, pageRoutingKey, ticketUrl,
                 statusUrl, allowNonPagingDataLoss, opsSignals, notifierAttempts, notifierBackoff, notifierMaxBackoff);
-        return new Cloud(new CloudSpec(bind, limits, keepaliveSeconds, admission, keepConnectionsAcrossRestarts,
+        return new Cloud(new CloudSpec(bind, limits, keepaliveSeconds, admission, dtls, keepConnectionsAcrossRestarts,
                 storage, dataDir, registry, eventBus, integrationSettings, deliveryQueue, integrationStore,
                 apiOn ? api.build() : null, alerting));
     }

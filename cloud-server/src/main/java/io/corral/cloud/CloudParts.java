@@ -169,7 +169,7 @@ final class CloudParts {
         Path connections = spec.keepConnections() && storage != null
                 ? storage.directory().map(dir -> dir.resolve(Cloud.CONNECTIONS_FILE)).orElse(null) : null;
         DeviceEndpoint created = closeStack.push("CoAP/DTLS endpoint", DeviceEndpoint.create(spec.coapBind(),
-                cloudKeys, registry, ingress, spec.keepaliveSeconds(), spec.admission(), connections));
+                cloudKeys, registry, ingress, spec.keepaliveSeconds(), spec.admission(), spec.dtls(), connections));
         try {
             created.start();
         } catch (IOException | RuntimeException e) {

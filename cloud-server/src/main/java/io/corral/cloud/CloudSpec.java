@@ -2,6 +2,7 @@ package io.corral.cloud;
 
 import io.corral.cloud.admission.AdmissionSettings;
 import io.corral.cloud.api.ApiServer;
+import io.corral.cloud.coap.DtlsSettings;
 import io.corral.cloud.events.EventBus;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.integrations.IntegrationSettings;
@@ -22,7 +23,7 @@ import java.time.Duration;
  * injected; {@code api} is null when the HTTP API is off.
  */
 record CloudSpec(InetSocketAddress coapBind, Limits limits, int keepaliveSeconds, AdmissionSettings admission,
-                 boolean keepConnections, Storage storage, Path dataDir, DeviceRegistry registry, EventBus eventBus,
+                 DtlsSettings dtls, boolean keepConnections, Storage storage, Path dataDir, DeviceRegistry registry, EventBus eventBus,
                  IntegrationSettings integrations, DeliveryQueue queue, IntegrationStore store, ApiServer api,
                  Alerting alerting) {
 

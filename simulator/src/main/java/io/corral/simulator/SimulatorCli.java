@@ -6,6 +6,7 @@ import io.corral.simulator.run.FleetMismatchException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,6 +49,13 @@ public final class SimulatorCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Where {@code run} reads {@code CORRAL_SIM_*} settings. */
+    private final Map<String, String> environment;
+
+    private SimulatorCli(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Verbose logging: -v for Corral's debug messages, -vv for every library's.")
     void setVerbosity(boolean[] verbosity) {
@@ -67,9 +75,19 @@ public final class SimulatorCli implements Callable<Integer> {
 
     /** The command line with the simulator's error handling: one-line messages and the documented exit codes. */
     public static CommandLine commandLine() {
-        return new CommandLine(new SimulatorCli())
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, with another environment than the process's: for tests of CORRAL_SIM_* settings. */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return new CommandLine(new SimulatorCli(environment))
                 .setParameterExceptionHandler(SimulatorCli::usageError)
                 .setExecutionExceptionHandler(SimulatorCli::executionError);
+    }
+
+    /** The environment of the command line a subcommand runs in. */
+    static Map<String, String> environment(CommandSpec spec) {
+        return spec.root().userObject() instanceof SimulatorCli cli ? cli.environment : System.getenv();
     }
 
     public static void main(String[] args) {

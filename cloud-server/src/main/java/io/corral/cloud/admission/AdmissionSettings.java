@@ -29,7 +29,7 @@ public final class AdmissionSettings {
     private final double cpuCeiling;
     private final Duration controlInterval;
 
-    private AdmissionSettings(Builder b, int perSourceInFlight) {
+    private AdmissionSettings(Builder b, int perSourceInFlight, Duration stallTimeout) {
         this.mode = b.mode;
         this.rate = b.rate;
         this.burst = b.burst;
@@ -38,7 +38,7 @@ public final class AdmissionSettings {
         this.resumptionRate = b.resumptionRate;
         this.resumptionBurst = b.resumptionBurst;
         this.handshakeDeadline = b.handshakeDeadline;
-        this.stallTimeout = b.stallTimeout;
+        this.stallTimeout = stallTimeout;
         this.queueDelayTarget = b.queueDelayTarget;
         this.latencyTarget = b.latencyTarget;
         this.queueWait = b.queueWait;
@@ -179,45 +179,32 @@ public final class AdmissionSettings {
     }
 
     /**
-     * Settings of an {@link AdmissionSettings}. Defaults:
-     * <ul>
-     *   <li>{@code mode}: {@link AdmissionMode#ADAPTIVE}</li>
-     *   <li>{@code rate}: 200 full handshakes per second, in [1, 100000]; adaptive starts here</li>
-     *   <li>{@code burst}: 20, in [1, 100000]</li>
-     *   <li>{@code maxInFlight}: 1024, in [1, 100000]; adaptive keeps it to what its rate admits in twice the
-     *       queue-delay target plus a second</li>
-     *   <li>{@code perSourceInFlight}: a quarter of {@code maxInFlight}, at least 1; in [1, maxInFlight]</li>
-     *   <li>{@code resumptionRate}: 2000 per second, in [1, 1000000]</li>
-     *   <li>{@code resumptionBurst}: 200, in [1, 1000000]</li>
-     *   <li>{@code handshakeDeadline}: 30 s (a device's default handshake timeout), in [1 s, 10 min]</li>
-     *   <li>{@code stallTimeout}: 10 s (the handshake deadline when that is shorter), in [100 ms, handshakeDeadline]</li>
-     *   <li>{@code queueDelayTarget}: 1 s, in [10 ms, 10 s]</li>
-     *   <li>{@code latencyTarget}: 1 s, in [50 ms, 30 s]</li>
-     *   <li>{@code queueWait}: 5 s, in [0, 30 s] (well within the 60 s a cookie stays valid); 0 drops what
-     *       cannot be admitted at once</li>
-     *   <li>{@code minRate}: 10 per second; {@code maxRate}: 20000 per second; minRate &le; rate &le; maxRate</li>
-     *   <li>{@code cpuCeiling}: 0.9, in [0.1, 1.0]</li>
-     *   <li>{@code controlInterval}: 250 ms, in [10 ms, 10 s]</li>
-     * </ul>
+     * Settings of an {@link AdmissionSettings}. The default, range and doc of each are defined once, in
+     * {@link AdmissionKeys} ({@code corral-cloud config show} prints them, {@code docs/corral.properties.example}
+     * lists them); the builder's name for each is the definition's {@link io.corral.cloud.config.Setting#name()}.
+     * Two ranges follow other settings: {@code perSourceInFlight} is at most {@code maxInFlight} (a quarter of it
+     * by default), {@code stallTimeout} at most {@code handshakeDeadline} (10 s by default, or the deadline when
+     * shorter); and in adaptive mode {@code minRate} &le; {@code rate} &le; {@code maxRate}.
      */
     public static final class Builder {
-        private AdmissionMode mode = AdmissionMode.ADAPTIVE;
-        private double rate = 200;
-        private int burst = 20;
-        private int maxInFlight = 1024;
+        private AdmissionMode mode = AdmissionKeys.MODE.defaultValue();
+        private double rate = AdmissionKeys.RATE.defaultValue();
+        private int burst = AdmissionKeys.BURST.defaultValue();
+        private int maxInFlight = AdmissionKeys.IN_FLIGHT.defaultValue();
+        /** Null until set: the default follows maxInFlight. */
         private Integer perSourceInFlight;
-        private double resumptionRate = 2000;
-        private int resumptionBurst = 200;
-        private Duration handshakeDeadline = Duration.ofSeconds(30);
+        private double resumptionRate = AdmissionKeys.RESUMPTION_RATE.defaultValue();
+        private int resumptionBurst = AdmissionKeys.RESUMPTION_BURST.defaultValue();
+        private Duration handshakeDeadline = AdmissionKeys.HANDSHAKE_DEADLINE.defaultValue();
         /** Null until set: the default follows the handshake deadline (10 s, or the deadline when shorter). */
         private Duration stallTimeout;
-        private Duration queueDelayTarget = Duration.ofSeconds(1);
-        private Duration latencyTarget = Duration.ofSeconds(1);
-        private Duration queueWait = Duration.ofSeconds(5);
-        private double minRate = 10;
-        private double maxRate = 20_000;
-        private double cpuCeiling = 0.9;
-        private Duration controlInterval = Duration.ofMillis(250);
+        private Duration queueDelayTarget = AdmissionKeys.QUEUE_DELAY_TARGET.defaultValue();
+        private Duration latencyTarget = AdmissionKeys.LATENCY_TARGET.defaultValue();
+        private Duration queueWait = AdmissionKeys.QUEUE_WAIT.defaultValue();
+        private double minRate = AdmissionKeys.MIN_RATE.defaultValue();
+        private double maxRate = AdmissionKeys.MAX_RATE.defaultValue();
+        private double cpuCeiling = AdmissionKeys.CPU_CEILING.defaultValue();
+        private Duration controlInterval = AdmissionKeys.CONTROL_INTERVAL.defaultValue();
 
         private Builder() {
         }
@@ -303,65 +290,34 @@ public final class AdmissionSettings {
         }
 
         /**
-         * Checks every setting and builds.
+         * Checks every setting against its definition in {@link AdmissionKeys} and builds.
          *
-         * @throws IllegalArgumentException naming the first bad setting and its allowed range
+         * @throws io.corral.cloud.config.SettingException naming the first bad setting and its allowed range
          */
         public AdmissionSettings build() {
             Objects.requireNonNull(mode, "mode must be off, static or adaptive");
-            between("rate", rate, 1, 100_000);
-            between("burst", burst, 1, 100_000);
-            between("maxInFlight", maxInFlight, 1, 100_000);
+            AdmissionKeys.RATE.check(rate);
+            AdmissionKeys.BURST.check(burst);
+            AdmissionKeys.IN_FLIGHT.check(maxInFlight);
             int perSource = perSourceInFlight != null ? perSourceInFlight : Math.max(1, maxInFlight / 4);
-            between("perSourceInFlight", perSource, 1, maxInFlight);
-            between("resumptionRate", resumptionRate, 1, 1_000_000);
-            between("resumptionBurst", resumptionBurst, 1, 1_000_000);
-            between("handshakeDeadline", handshakeDeadline, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            if (stallTimeout == null) {
-                stallTimeout = handshakeDeadline.compareTo(Duration.ofSeconds(10)) < 0 ? handshakeDeadline
-                        : Duration.ofSeconds(10);
-            }
-            between("stallTimeout", stallTimeout, Duration.ofMillis(100), handshakeDeadline);
-            between("queueDelayTarget", queueDelayTarget, Duration.ofMillis(10), Duration.ofSeconds(10));
-            between("latencyTarget", latencyTarget, Duration.ofMillis(50), Duration.ofSeconds(30));
-            // Scandium renews its cookie secret every 60 s and accepts the one before: a cookie is good for 60 s at
-            // least, so a hello released within 30 s of its cookie still passes.
-            between("queueWait", queueWait, Duration.ZERO, Duration.ofSeconds(30));
-            between("minRate", minRate, 1, 100_000);
-            between("maxRate", maxRate, minRate, 1_000_000);
+            AdmissionKeys.PER_SOURCE.check(perSource, 1, maxInFlight);
+            AdmissionKeys.RESUMPTION_RATE.check(resumptionRate);
+            AdmissionKeys.RESUMPTION_BURST.check(resumptionBurst);
+            AdmissionKeys.HANDSHAKE_DEADLINE.check(handshakeDeadline);
+            Duration stall = stallTimeout != null ? stallTimeout
+                    : handshakeDeadline.compareTo(Duration.ofSeconds(10)) < 0 ? handshakeDeadline : Duration.ofSeconds(10);
+            AdmissionKeys.STALL_TIMEOUT.check(stall, AdmissionKeys.STALL_TIMEOUT.min(), handshakeDeadline);
+            AdmissionKeys.QUEUE_DELAY_TARGET.check(queueDelayTarget);
+            AdmissionKeys.LATENCY_TARGET.check(latencyTarget);
+            AdmissionKeys.QUEUE_WAIT.check(queueWait);
+            AdmissionKeys.MIN_RATE.check(minRate);
+            AdmissionKeys.MAX_RATE.check(maxRate, minRate, AdmissionKeys.MAX_RATE.max());
             if (mode == AdmissionMode.ADAPTIVE) {
-                between("rate", rate, minRate, maxRate);
+                AdmissionKeys.RATE.check(rate, minRate, maxRate);
             }
-            between("cpuCeiling", cpuCeiling, 0.1, 1.0);
-            between("controlInterval", controlInterval, Duration.ofMillis(10), Duration.ofSeconds(10));
-            return new AdmissionSettings(this, perSource);
-        }
-
-        private static void between(String field, double value, double min, double max) {
-            if (!(value >= min && value <= max)) {
-                throw new IllegalArgumentException(field + " must be in [" + format(min) + ", " + format(max)
-                        + "], was " + format(value));
-            }
-        }
-
-        private static void between(String field, Duration value, Duration min, Duration max) {
-            if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(field + " must be in [" + format(min) + ", " + format(max)
-                        + "], was " + (value == null ? "nothing" : format(value)));
-            }
-        }
-
-        /** 250 ms, 30 s, 10 min: as a person writes them. */
-        private static String format(Duration value) {
-            if (value.toMillis() < 1000 || value.toMillis() % 1000 != 0) {
-                return value.toMillis() + " ms";
-            }
-            return value.toSeconds() < 60 || value.toSeconds() % 60 != 0 ? value.toSeconds() + " s"
-                    : value.toMinutes() + " min";
-        }
-
-        private static String format(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+            AdmissionKeys.CPU_CEILING.check(cpuCeiling);
+            AdmissionKeys.CONTROL_INTERVAL.check(controlInterval);
+            return new AdmissionSettings(this, perSource, stall);
         }
     }
 }

@@ -8,6 +8,7 @@ import io.corral.cloud.registry.RegistryException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -22,7 +23,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code corral-cloud}: {@code init}, {@code device create|list}, {@code token create|list|revoke},
- * {@code integration ...}, {@code run} and {@code worker}.
+ * {@code integration ...}, {@code run}, {@code worker} and {@code config show|example}.
  *
  * <p>Tests and embedders build the same command line the launcher runs with {@link #commandLine()}:
  * <pre>{@code
@@ -35,7 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "The Corral cloud: sets up its data directory, registers devices, issues API tokens, manages "
                 + "integrations, and runs the CoAP/DTLS endpoint, the HTTP API and integration workers.",
         subcommands = {InitCommand.class, DeviceCommand.class, TokenCommand.class, IntegrationCommand.class,
-                RunCommand.class, WorkerCommand.class},
+                RunCommand.class, WorkerCommand.class, ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",
@@ -53,6 +54,13 @@ public final class CloudCli implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Where {@code run} and {@code config show} read {@code CORRAL_*} settings. */
+    private final Map<String, String> environment;
+
+    private CloudCli(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     /** Applied while parsing, so it is in force before any command runs; inherited by every subcommand. */
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "Verbose logging: -v for Corral's debug messages, -vv for every library's.")
@@ -65,6 +73,10 @@ public final class CloudCli implements Callable<Integer> {
         }
     }
 
+    Map<String, String> environment() {
+        return environment;
+    }
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -73,7 +85,12 @@ public final class CloudCli implements Callable<Integer> {
 
     /** The command line with Corral's error handling: one-line messages and the documented exit codes. */
     public static CommandLine commandLine() {
-        return new CommandLine(new CloudCli())
+        return commandLine(System.getenv());
+    }
+
+    /** As {@link #commandLine()}, with another environment than the process's: for tests of CORRAL_* settings. */
+    static CommandLine commandLine(Map<String, String> environment) {
+        return new CommandLine(new CloudCli(environment))
                 .setParameterExceptionHandler(CloudCli::usageError)
                 .setExecutionExceptionHandler(CloudCli::executionError);
     }

@@ -27,6 +27,11 @@ final class DataDirOption {
 
     /** Creates the directory, the registry and the cloud's key pair where missing; safe to repeat. */
     Initialised initialise() {
+        return initialise(dir);
+    }
+
+    /** As {@link #initialise()}, for a command that takes its directory from elsewhere ({@code run}'s storage). */
+    static Initialised initialise(Path dir) {
         try (SqliteDeviceRegistry registry = SqliteDeviceRegistry.open(dir)) {
             if (registry.cloudKeyPair().isPresent()) {
                 return new Initialised(false, registry.cloudKeyPair().get().getPublic().getEncoded());

@@ -1,19 +1,18 @@
 package io.corral.cloud.cli;
 
+import io.corral.cloud.config.Durations;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * A positive duration of at most ten years: a number with a unit ({@code 90d}, {@code 12h}, {@code 30m},
- * {@code 45s}) or ISO-8601 ({@code PT1H30M}).
+ * A positive duration of at most ten years, for lifetimes and timeouts: Corral's one duration syntax
+ * ({@link Durations}: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s}), or ISO-8601 ({@code PT1H30M}), which
+ * these flags have always taken.
  */
 final class DurationConverter implements ITypeConverter<Duration> {
     static final Duration MAX = Duration.ofDays(3650);
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([dhms])");
 
     @Override
     public Duration convert(String value) {
@@ -25,20 +24,15 @@ final class DurationConverter implements ITypeConverter<Duration> {
     }
 
     private static Duration parse(String value) {
-        Matcher m = SHORT.matcher(value);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "d" -> Duration.ofDays(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        }
         try {
-            return Duration.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration such as 90d, 12h, 30m, 45s or PT1H30M");
+            return Durations.parse(value);
+        } catch (IllegalArgumentException notOurs) {
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration such as 90d, 12h, 30m, 45s or "
+                        + "PT1H30M");
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.corral.cloud.cli;
 
+import io.corral.cloud.config.SettingType;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Port options with their ranges; picocli prefixes the message with the option's name. */
+/** Port options with their ranges, the port types of the settings; picocli prefixes the message with the option. */
 final class PortConverters {
     private PortConverters() {
     }
@@ -12,28 +13,15 @@ final class PortConverters {
     static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            return parse(value, 1);
+            return parse(SettingType.PORT, value);
         }
     }
 
-    /** A port to listen on: [0, 65535], where 0 asks the system for a free one. */
-    static final class ListenPort implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            return parse(value, 0);
-        }
-    }
-
-    private static int parse(String value, int min) {
-        int port;
+    private static int parse(SettingType<Integer> type, String value) {
         try {
-            port = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is not a port number in [" + min + ", 65535]");
+            return type.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        if (port < min || port > 65535) {
-            throw new TypeConversionException("port must be in [" + min + ", 65535], was " + port);
-        }
-        return port;
     }
 }

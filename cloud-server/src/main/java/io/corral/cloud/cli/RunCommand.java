@@ -1,12 +1,13 @@
 package io.corral.cloud.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.Cloud;
-import io.corral.cloud.api.ApiServer;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
-import io.corral.protocol.CorralProfile;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,81 +18,83 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code corral-cloud run}: runs the cloud in the foreground until SIGTERM or Ctrl-C. */
-@Command(name = "run",
+@Command(name = "run", modelTransformer = CloudSetup.Flags.class,
         description = {"Runs the cloud until SIGTERM or Ctrl-C, then shuts it down cleanly.",
-                "Initialises the data directory first if needed."})
+                "Initialises the data directory first if needed."},
+        footer = {"%nEvery setting also has a key for --config FILE and an environment variable (CORRAL_ and the "
+                + "key in upper case, with _ for . and -); a flag wins over the variable, the variable over the file. "
+                + "Durations take a unit: 250ms, 5s, 2m, 1h. 'corral-cloud config show' lists every key, its value "
+                + "and where it came from."})
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
-    private DataDirOption data;
+    private SettingsOptions settings;
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--coap-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-            description = "Address the CoAP/DTLS endpoint binds to (default: ${DEFAULT-VALUE}).")
-    private String coapHost;
-
-    @Option(names = "--coap-port", paramLabel = "PORT", defaultValue = "" + CorralProfile.DEFAULT_PORT,
-            converter = PortConverters.ListenPort.class,
-            description = "UDP port of the CoAP/DTLS endpoint, in [0, 65535]; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    private int coapPort;
-
-    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-            description = "Address the HTTP API binds to (default: ${DEFAULT-VALUE}).")
-    private String httpHost;
-
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + ApiServer.Builder.DEFAULT_PORT,
-            converter = PortConverters.ListenPort.class,
-            description = "TCP port of the HTTP API, in [0, 65535]; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-    private int httpPort;
-
-    @Mixin
-    private AlertingOptions alerting;
-
-    @Mixin
-    private AdmissionOptions admission;
-
-    @Option(names = "--keep-connections", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = {"Save the DTLS connections in the data dir on SIGTERM and load them at start, so devices",
-                    "need no handshake after a planned restart (default: on)."})
-    private boolean keepConnections;
-
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
-            description = {"Integration workers in this process, in [0, 64] (default: ${DEFAULT-VALUE});",
-                    "0 leaves delivery to separate 'corral-cloud worker' processes."})
-    private int workers;
+    @Option(names = "--json", description = "Print the start-up banner as one JSON line, for scripts.")
+    private boolean json;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        var admissionSettings = admission.settings(spec.commandLine());
-        if (data.initialise().created()) {
-            out.println("initialised " + data.dir());
+        CloudSetup setup = settings.setup(spec);
+        Path dataDir = setup.dataDir();
+        if (dataDir == null) {
+            // storage=memory: the lead wires it here once io.corral.cloud.storage.Storages is merged.
+            throw new CommandFailure(CloudCli.EXIT_USAGE, "storage memory is not available to 'run' in this build; "
+                    + "use sqlite:DIR (--data DIR)");
         }
-        Cloud cloud = alerting.applyTo(Cloud.builder().dataDir(data.dir()).coapHost(coapHost).coapPort(coapPort)
-                .admission(admissionSettings).keepConnectionsAcrossRestarts(keepConnections)
-                .httpHost(httpHost).httpPort(httpPort).integrations(WorkerCommand.settings(workers))).build();
+        DataDirOption.Initialised initialised = DataDirOption.initialise(dataDir);
+        if (initialised.created() && !json) {
+            out.println("initialised " + dataDir);
+        }
+        Cloud cloud = setup.applyTo(Cloud.builder().dataDir(dataDir)).build();
         // Closed in reverse order: the cloud first, then the signal lets the JVM exit.
         try (ShutdownSignal signal = new ShutdownSignal(); cloud) {
             cloud.start();
-            InetSocketAddress address = cloud.coapAddress();
-            out.println("corral cloud listening on coaps://" + uriAuthority(address) + " (UDP)");
-            out.println("HTTP API on http://" + uriAuthority(cloud.httpAddress())
-                    + " (tokens: corral-cloud token create --data " + data.dir() + " --owner NAME)");
-            out.println("integrations: " + workers + " workers, queue in " + data.dir().resolve(
-                    SqliteIntegrationDatabase.DATABASE_FILE));
-            out.println("status page on http://" + uriAuthority(cloud.httpAddress()) + "/status; "
-                    + alerting.describe());
-            out.println("cloud public key: " + Base64.getEncoder().encodeToString(cloud.publicKeySpki()));
-            out.println("metrics on http://" + uriAuthority(cloud.httpAddress()) + "/metrics (Prometheus text)");
-            out.println("stop with Ctrl-C or SIGTERM");
+            banner(out, setup, cloud, initialised.created());
             out.flush();
             signal.await();
             log.info("stopping");
         }
-        out.println("stopped");
+        if (!json) {
+            out.println("stopped");
+        }
         return CloudCli.EXIT_OK;
+    }
+
+    /** Version, addresses, public key, storage and admission mode: as text, or as one JSON line. */
+    private void banner(PrintWriter out, CloudSetup setup, Cloud cloud, boolean initialised) throws Exception {
+        String version = spec.root().version()[0];
+        String dtls = "coaps://" + uriAuthority(cloud.coapAddress());
+        String http = "http://" + uriAuthority(cloud.httpAddress());
+        String publicKey = Base64.getEncoder().encodeToString(cloud.publicKeySpki());
+        String admission = setup.admission().mode().cliName();
+        if (json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("version", version.substring(version.lastIndexOf(' ') + 1));
+            line.put("dtls", dtls);
+            line.put("dtls_port", cloud.coapAddress().getPort());
+            line.put("http", http);
+            line.put("http_port", cloud.httpAddress().getPort());
+            line.put("public_key", publicKey);
+            line.put("storage", setup.storage());
+            line.put("admission", admission);
+            line.put("initialised", initialised);
+            out.println(JSON.writeValueAsString(line));
+            return;
+        }
+        out.println(version);
+        out.println("DTLS on " + dtls + " (UDP)");
+        out.println("HTTP API on " + http + " (status page /status, metrics /metrics)");
+        out.println("cloud public key: " + publicKey);
+        out.println("storage: " + setup.storage());
+        out.println("admission: " + admission);
+        out.println("alerts: " + setup.alerting());
+        out.println("stop with Ctrl-C or SIGTERM");
     }
 
     /** host:port as a URI writes it: IPv6 literals in brackets. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
@@ -22,6 +23,7 @@ import org.eclipse.californium.elements.DtlsEndpointContext;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.DocumentedDefinition;
 import org.eclipse.californium.elements.config.SystemConfig;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.elements.util.Bytes;
@@ -108,14 +110,17 @@ public final class DeviceEndpoint implements AutoCloseable {
     private final Path connectionsFile;
     private final EventBus bus;
     private final Limits limits;
+    private final DtlsSettings dtlsSettings;
+    private final DtlsConnectorConfig connectorConfig;
 
     private DeviceEndpoint(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
                            EventIngress ingress, int keepaliveSeconds, AdmissionSettings admissionSettings,
-                           Path connectionsFile) {
+                           DtlsSettings dtlsSettings, Path connectionsFile) {
         this.bus = ingress.bus();
         this.limits = ingress.limits();
+        this.dtlsSettings = dtlsSettings;
         DeviceIdentities identities = new DeviceIdentities(registry);
-        Configuration configuration = configuration();
+        Configuration configuration = configuration(dtlsSettings);
         ConnectionWatcher watcher = new ConnectionWatcher(identities);
         // Ours rather than Scandium's default, so admission can ask it whether a session id is one we hold.
         ConnectionStoreResumptionVerifier resumption = new ConnectionStoreResumptionVerifier();
@@ -134,6 +139,7 @@ public final class DeviceEndpoint implements AutoCloseable {
                 .setDatagramFilter(admission.datagramFilter())
                 .setLoggingTag("corral")
                 .build();
+        this.connectorConfig = dtls;
         RefusingDtlsConnector connector = new RefusingDtlsConnector(dtls, admission.sessionListener());
         this.connector = connector;
         watcher.connector = connector;
@@ -175,7 +181,7 @@ public final class DeviceEndpoint implements AutoCloseable {
     public static DeviceEndpoint create(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
                                         EventBus bus, Limits limits, int keepaliveSeconds) {
         return create(bindAddress, cloudKeys, registry, new EventIngress(limits, DurableHandOff.NONE, bus),
-                keepaliveSeconds, AdmissionSettings.defaults(), null);
+                keepaliveSeconds, AdmissionSettings.defaults(), DtlsSettings.NONE, null);
     }
 
     /**
@@ -190,16 +196,42 @@ public final class DeviceEndpoint implements AutoCloseable {
     public static DeviceEndpoint create(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
                                         EventIngress ingress, int keepaliveSeconds, AdmissionSettings admission,
                                         Path connectionsFile) {
+        return create(bindAddress, cloudKeys, registry, ingress, keepaliveSeconds, admission, DtlsSettings.NONE,
+                connectionsFile);
+    }
+
+    /**
+     * As {@link #create(InetSocketAddress, KeyPair, DeviceRegistry, EventIngress, int, AdmissionSettings, Path)},
+     * with Scandium settings beyond Corral's own.
+     *
+     * @param dtls Scandium and Californium settings applied over the Corral profile's
+     */
+    public static DeviceEndpoint create(InetSocketAddress bindAddress, KeyPair cloudKeys, DeviceRegistry registry,
+                                        EventIngress ingress, int keepaliveSeconds, AdmissionSettings admission,
+                                        DtlsSettings dtls, Path connectionsFile) {
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(cloudKeys, "cloudKeys");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(ingress, "ingress");
         Objects.requireNonNull(admission, "admission");
-        return new DeviceEndpoint(bindAddress, cloudKeys, registry, ingress, keepaliveSeconds, admission,
+        Objects.requireNonNull(dtls, "dtls");
+        return new DeviceEndpoint(bindAddress, cloudKeys, registry, ingress, keepaliveSeconds, admission, dtls,
                 connectionsFile);
     }
 
-    private static Configuration configuration() {
+    /**
+     * What the Corral profile sets in {@link #configuration}: the DTLS role and identities, the handshake's shape and
+     * the CoAP message size devices rely on. {@link DtlsSettings} refuses to change them.
+     */
+    static final Set<DocumentedDefinition<?>> PROFILE_SETTINGS = Set.of(DtlsConfig.DTLS_ROLE,
+            DtlsConfig.DTLS_CONNECTION_ID_LENGTH, DtlsConfig.DTLS_CERTIFICATE_TYPES,
+            DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, DtlsConfig.DTLS_USE_HELLO_VERIFY_REQUEST,
+            DtlsConfig.DTLS_EXTENDED_MASTER_SECRET_MODE, DtlsConfig.DTLS_SERVER_USE_SESSION_ID,
+            VERIFY_PEERS_ON_RESUMPTION_THRESHOLD, DtlsConfig.DTLS_RECOMMENDED_CIPHER_SUITES_ONLY,
+            DtlsConfig.DTLS_CIPHER_SUITES, CoapConfig.MAX_MESSAGE_SIZE, CoapConfig.PREFERRED_BLOCK_SIZE);
+
+    /** The endpoint's configuration: the Corral profile ({@link #PROFILE_SETTINGS}), then the operator's settings. */
+    static Configuration configuration(DtlsSettings dtls) {
         // Explicit modules, not Configuration.getStandard(): that one reads and writes Californium3.properties
         // in the working directory and is shared JVM-wide.
         Configuration configuration = new Configuration(CoapConfig.DEFINITIONS, DtlsConfig.DEFINITIONS,
@@ -222,6 +254,7 @@ public final class DeviceEndpoint implements AutoCloseable {
         // block-wise transfer; larger bodies still work block-wise.
         configuration.set(CoapConfig.MAX_MESSAGE_SIZE, 1280);
         configuration.set(CoapConfig.PREFERRED_BLOCK_SIZE, 1024);
+        dtls.applyTo(configuration);
         return configuration;
     }
 
@@ -235,7 +268,8 @@ public final class DeviceEndpoint implements AutoCloseable {
         if (connectionsFile != null) {
             restoreLiveSessions(restored);
         }
-        LOG.info("Corral CoAP/DTLS endpoint listening on {}; {}", endpoint.getAddress(), admission.settings());
+        LOG.info("Corral CoAP/DTLS endpoint listening on {}; {}; {}", endpoint.getAddress(), admission.settings(),
+                dtlsSettings);
     }
 
     /** @return whether connections were restored */
@@ -320,6 +354,11 @@ public final class DeviceEndpoint implements AutoCloseable {
     /** Reads a variable of a connected device; see {@code Cloud.readVariable}. */
     public CompletableFuture<String> readVariable(String deviceId, String name, Duration timeout) {
         return calls.readVariable(deviceId, name, timeout);
+    }
+
+    /** The Californium configuration the DTLS connector runs with: the profile's and the {@link DtlsSettings}. */
+    Configuration scandiumConfiguration() {
+        return connectorConfig.getConfiguration();
     }
 
     /** The admission controller in front of the DTLS handshakes. */

@@ -64,33 +64,11 @@ public final class IntegrationSettings {
     }
 
     /**
-     * A builder with these defaults (ranges in brackets):
-     * <ul>
-     *   <li>{@code workers} 2 [0, 64]: integration workers under the supervisor; 0 leaves delivery to separate
-     *       {@code corral-cloud worker} processes</li>
-     *   <li>{@code batchSize} 64 [1, 1,000]: deliveries a worker leases at a time</li>
-     *   <li>{@code leaseTime} 2 min [5 s, 1 h]: keep it above the longest send (webhook timeouts are at most 60 s),
-     *       or a slow success is refused and sent again</li>
-     *   <li>{@code pollInterval} 500 ms [10 ms, 10 s]: how often an idle worker looks for due retries (new
-     *       events in this process wake it at once)</li>
-     *   <li>{@code hangTimeout} 60 s [1 s, 1 h]: a worker silent this long is replaced</li>
-     *   <li>{@code maxInFlight} 256 [1, 100,000]: sends in progress in this process, all integrations together</li>
-     *   <li>{@code maxConnectionsPerDestination} 16 [1, 1,024]: sends (and HTTP connections) at once per
-     *       scheme/host/port; {@code maxQueuedPerDestination} 192 [0, 100,000]: deliveries held in memory for a
-     *       busy destination beyond those, so one destination takes at most 208 of the 256 in-flight slots and
-     *       the others always keep 48</li>
-     *   <li>{@code httpThreads} 16 [4, 512]; {@code connectTimeout} 5 s [100 ms, 60 s]; {@code idleTimeout}
-     *       30 s [1 s, 10 min]</li>
-     *   <li>{@code maxResponseBytes} 16,384 [0, 1,048,576]: of a webhook's response, for hook-response events</li>
-     *   <li>{@code mqttTimeout} 20 s [1 s, 60 s]: connect or publish acknowledgement</li>
-     *   <li>{@code retry} {@link RetryPolicy#DEFAULTS}: 5 s doubling to 1 h, for 24 h</li>
-     *   <li>{@code breakerThreshold} 5 [1, 1,000] failures in a row open a destination's circuit for
-     *       {@code breakerOpen} 1 s [10 ms, 10 min], doubling up to {@code breakerMaxOpen} 60 s [10 ms, 1 h]</li>
-     *   <li>{@code fdHighWater} 0.80 and {@code fdLowWater} 0.70 of the fd limit, checked every
-     *       {@code fdInterval} 1 s [10 ms, 1 min]</li>
-     *   <li>{@code indexRefresh} 1 s [10 ms, 1 min]: how soon integrations changed by another process are seen</li>
-     *   <li>{@code queue} {@link SqliteIntegrationDatabase.Options#DEFAULTS}</li>
-     * </ul>
+     * A builder with the defaults of {@link IntegrationKeys}, where the default, range and doc of each setting are
+     * defined once ({@code corral-cloud config show} prints them). Two ranges follow other settings:
+     * {@code breakerMaxOpen} is at least {@code breakerOpen}, {@code fdLowWater} below {@code fdHighWater}; the
+     * {@code retry} policy's parts are checked against the {@code integrations.retry.*} definitions, and
+     * {@code queue} is {@link SqliteIntegrationDatabase.Options#DEFAULTS}.
      */
     public static Builder builder() {
         return new Builder();
@@ -220,27 +198,27 @@ public final class IntegrationSettings {
 
     /** Builds {@link IntegrationSettings}; {@link IntegrationSettings#builder()} lists the defaults. */
     public static final class Builder {
-        private int workers = 2;
-        private int batchSize = 64;
-        private Duration leaseTime = Duration.ofMinutes(2);
-        private Duration pollInterval = Duration.ofMillis(500);
-        private Duration hangTimeout = Duration.ofSeconds(60);
-        private int maxInFlight = 256;
-        private int maxConnectionsPerDestination = 16;
-        private int maxQueuedPerDestination = 192;
-        private int httpThreads = 16;
-        private Duration connectTimeout = Duration.ofSeconds(5);
-        private Duration idleTimeout = Duration.ofSeconds(30);
-        private int maxResponseBytes = 16 * 1024;
-        private Duration mqttTimeout = Duration.ofSeconds(20);
+        private int workers = IntegrationKeys.WORKERS.defaultValue();
+        private int batchSize = IntegrationKeys.BATCH_SIZE.defaultValue();
+        private Duration leaseTime = IntegrationKeys.LEASE_TIME.defaultValue();
+        private Duration pollInterval = IntegrationKeys.POLL_INTERVAL.defaultValue();
+        private Duration hangTimeout = IntegrationKeys.HANG_TIMEOUT.defaultValue();
+        private int maxInFlight = IntegrationKeys.MAX_IN_FLIGHT.defaultValue();
+        private int maxConnectionsPerDestination = IntegrationKeys.MAX_CONNECTIONS_PER_DESTINATION.defaultValue();
+        private int maxQueuedPerDestination = IntegrationKeys.MAX_QUEUED_PER_DESTINATION.defaultValue();
+        private int httpThreads = IntegrationKeys.HTTP_THREADS.defaultValue();
+        private Duration connectTimeout = IntegrationKeys.CONNECT_TIMEOUT.defaultValue();
+        private Duration idleTimeout = IntegrationKeys.IDLE_TIMEOUT.defaultValue();
+        private int maxResponseBytes = IntegrationKeys.MAX_RESPONSE_BYTES.defaultValue();
+        private Duration mqttTimeout = IntegrationKeys.MQTT_TIMEOUT.defaultValue();
         private RetryPolicy retry = RetryPolicy.DEFAULTS;
-        private int breakerThreshold = 5;
-        private Duration breakerOpen = Duration.ofSeconds(1);
-        private Duration breakerMaxOpen = Duration.ofSeconds(60);
-        private double fdHighWater = 0.80;
-        private double fdLowWater = 0.70;
-        private Duration fdInterval = Duration.ofSeconds(1);
-        private Duration indexRefresh = Duration.ofSeconds(1);
+        private int breakerThreshold = IntegrationKeys.BREAKER_THRESHOLD.defaultValue();
+        private Duration breakerOpen = IntegrationKeys.BREAKER_OPEN.defaultValue();
+        private Duration breakerMaxOpen = IntegrationKeys.BREAKER_MAX_OPEN.defaultValue();
+        private double fdHighWater = IntegrationKeys.FD_HIGH_WATER.defaultValue();
+        private double fdLowWater = IntegrationKeys.FD_LOW_WATER.defaultValue();
+        private Duration fdInterval = IntegrationKeys.FD_INTERVAL.defaultValue();
+        private Duration indexRefresh = IntegrationKeys.INDEX_REFRESH.defaultValue();
         private SqliteIntegrationDatabase.Options queue = SqliteIntegrationDatabase.Options.DEFAULTS;
         private WorkerHooks hooks = WorkerHooks.NONE;
 
@@ -352,29 +330,36 @@ public final class IntegrationSettings {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first bad setting and its range */
+        /**
+         * Checks every setting against its definition in {@link IntegrationKeys} and builds.
+         *
+         * @throws io.corral.cloud.config.SettingException naming the first bad setting and its range
+         */
         public IntegrationSettings build() {
-            Ranges.check("workers", workers, 0, 64);
-            Ranges.check("batchSize", batchSize, 1, 1_000);
-            Ranges.check("leaseTime", leaseTime, Duration.ofSeconds(5), Duration.ofHours(1));
-            Ranges.check("pollInterval", pollInterval, Duration.ofMillis(10), Duration.ofSeconds(10));
-            Ranges.check("hangTimeout", hangTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
-            Ranges.check("maxInFlight", maxInFlight, 1, 100_000);
-            Ranges.check("maxConnectionsPerDestination", maxConnectionsPerDestination, 1, 1_024);
-            Ranges.check("maxQueuedPerDestination", maxQueuedPerDestination, 0, 100_000);
-            Ranges.check("httpThreads", httpThreads, 4, 512);
-            Ranges.check("connectTimeout", connectTimeout, Duration.ofMillis(100), Duration.ofSeconds(60));
-            Ranges.check("idleTimeout", idleTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            Ranges.check("maxResponseBytes", maxResponseBytes, 0, 1 << 20);
-            Ranges.check("mqttTimeout", mqttTimeout, Duration.ofSeconds(1), Duration.ofSeconds(60));
+            IntegrationKeys.WORKERS.check(workers);
+            IntegrationKeys.BATCH_SIZE.check(batchSize);
+            IntegrationKeys.LEASE_TIME.check(leaseTime);
+            IntegrationKeys.POLL_INTERVAL.check(pollInterval);
+            IntegrationKeys.HANG_TIMEOUT.check(hangTimeout);
+            IntegrationKeys.MAX_IN_FLIGHT.check(maxInFlight);
+            IntegrationKeys.MAX_CONNECTIONS_PER_DESTINATION.check(maxConnectionsPerDestination);
+            IntegrationKeys.MAX_QUEUED_PER_DESTINATION.check(maxQueuedPerDestination);
+            IntegrationKeys.HTTP_THREADS.check(httpThreads);
+            IntegrationKeys.CONNECT_TIMEOUT.check(connectTimeout);
+            IntegrationKeys.IDLE_TIMEOUT.check(idleTimeout);
+            IntegrationKeys.MAX_RESPONSE_BYTES.check(maxResponseBytes);
+            IntegrationKeys.MQTT_TIMEOUT.check(mqttTimeout);
             Objects.requireNonNull(retry, "retry");
-            Ranges.check("breakerThreshold", breakerThreshold, 1, 1_000);
-            Ranges.check("breakerOpen", breakerOpen, Duration.ofMillis(10), Duration.ofMinutes(10));
-            Ranges.check("breakerMaxOpen", breakerMaxOpen, breakerOpen, Duration.ofHours(1));
-            Ranges.check("fdHighWater", fdHighWater, 0.01, 1.0);
-            Ranges.check("fdLowWater", fdLowWater, 0.01, fdHighWater - 0.01);
-            Ranges.check("fdInterval", fdInterval, Duration.ofMillis(10), Duration.ofMinutes(1));
-            Ranges.check("indexRefresh", indexRefresh, Duration.ofMillis(10), Duration.ofMinutes(1));
+            IntegrationKeys.RETRY_INITIAL_DELAY.check(retry.initialDelay());
+            IntegrationKeys.RETRY_MAX_DELAY.check(retry.maxDelay());
+            IntegrationKeys.RETRY_FOR.check(retry.retryFor());
+            IntegrationKeys.BREAKER_THRESHOLD.check(breakerThreshold);
+            IntegrationKeys.BREAKER_OPEN.check(breakerOpen);
+            IntegrationKeys.BREAKER_MAX_OPEN.check(breakerMaxOpen, breakerOpen, IntegrationKeys.BREAKER_MAX_OPEN.max());
+            IntegrationKeys.FD_HIGH_WATER.check(fdHighWater);
+            IntegrationKeys.FD_LOW_WATER.check(fdLowWater, IntegrationKeys.FD_LOW_WATER.min(), fdHighWater - 0.01);
+            IntegrationKeys.FD_INTERVAL.check(fdInterval);
+            IntegrationKeys.INDEX_REFRESH.check(indexRefresh);
             Objects.requireNonNull(queue, "queue");
             return new IntegrationSettings(this);
         }

@@ -1,5 +1,6 @@
 package io.corral.cloud.ops;
 
+import io.corral.cloud.config.Durations;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The settings of the built-in alert evaluator: how often it evaluates, and for each rule its route, severity,
@@ -255,22 +254,9 @@ public final class AlertConfig {
         return s;
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
-    /** Parses {@code 500ms}, {@code 15s}, {@code 10m}, {@code 1h} or {@code 30d}. */
+    /** Parses {@code 500ms}, {@code 15s}, {@code 10m}, {@code 1h} or {@code 30d}: Corral's one duration syntax. */
     static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("a duration is a whole number with ms, s, m, h or d, such as 15s");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Durations.parse(text);
     }
 
     private static double fraction(String text) {

@@ -34,8 +34,8 @@ class AdmissionOptionsTest {
         assertThat(runErr("--admission-in-flight", "8", "--admission-per-source", "9"))
                 .contains("--admission-per-source must be in [1, 8], was 9");
         assertThat(runErr("--handshake-deadline", "0")).contains("--handshake-deadline must be in [1 s, 10 min]");
-        assertThat(runErr("--queue-delay-target", "5")).contains("--queue-delay-target must be in [10 ms, 10 s], was 5 ms");
-        assertThat(runErr("--admission-queue-wait", "31000"))
+        assertThat(runErr("--queue-delay-target", "5ms")).contains("--queue-delay-target must be in [10 ms, 10 s], was 5 ms");
+        assertThat(runErr("--admission-queue-wait", "31s"))
                 .contains("--admission-queue-wait must be in [0 ms, 30 s], was 31 s");
         assertThat(runErr("--admission", "maybe")).contains("'maybe' is not an admission mode: use off, static or adaptive");
     }

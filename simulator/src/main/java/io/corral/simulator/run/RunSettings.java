@@ -6,7 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything a run needs to know, checked; immutable. Every setting is a {@code corral-sim run} flag, and
+ * Everything a run needs to know, checked; immutable. Every setting is defined in {@link SimKeys}, where it is a
+ * {@code corral-sim run} flag, a settings-file key and a {@code CORRAL_SIM_} variable, and
  * {@link Builder#build()} names the flag of a bad value and its range.
  *
  * @param scenario         what the run does
@@ -45,31 +46,29 @@ public record RunSettings(Scenario scenario, int devices, DeviceCredentials.Auth
     }
 
     /**
-     * Settings of a run. Defaults: all devices, every auth, resume on, ramp 500/s, keepalive 10 s, ping timeout
-     * 5 s, handshake timeout 30 s, backoff 1 s to 60 s (the SDK's), a 30 s network outage, settle 5 s, connect and
-     * recovery timeouts 10 min, drain 35 s, steady for 60 s with a publish every 10 s and 10 calls/s, up to 250
-     * source addresses, one executor thread per core, the fleet's cloud.
+     * Settings of a run, with the defaults and ranges of {@link SimKeys} (backoff 1 s to 60 s is the SDK's); the
+     * backoff cap is at least the backoff base.
      */
     public static final class Builder {
         private final Scenario scenario;
         private int devices;
         private DeviceCredentials.Auth auth;
-        private boolean resume = true;
-        private double rampRate = 500;
-        private Duration keepalive = Duration.ofSeconds(10);
-        private Duration pingTimeout = Duration.ofSeconds(5);
-        private Duration handshakeTimeout = Duration.ofSeconds(30);
-        private Duration backoffBase = Duration.ofSeconds(1);
-        private Duration backoffCap = Duration.ofSeconds(60);
-        private OutageKind outage = OutageKind.NETWORK;
-        private Duration outageDuration = Duration.ofSeconds(30);
-        private Duration settle = Duration.ofSeconds(5);
-        private Duration connectTimeout = Duration.ofMinutes(10);
-        private Duration recoveryTimeout = Duration.ofMinutes(10);
-        private Duration drain = Duration.ofSeconds(35);
-        private Duration duration = Duration.ofSeconds(60);
-        private Duration publishInterval = Duration.ofSeconds(10);
-        private double callRate = 10;
+        private boolean resume = SimKeys.RESUME.defaultValue();
+        private double rampRate = SimKeys.RAMP_RATE.defaultValue();
+        private Duration keepalive = SimKeys.KEEPALIVE.defaultValue();
+        private Duration pingTimeout = SimKeys.PING_TIMEOUT.defaultValue();
+        private Duration handshakeTimeout = SimKeys.HANDSHAKE_TIMEOUT.defaultValue();
+        private Duration backoffBase = SimKeys.BACKOFF_BASE.defaultValue();
+        private Duration backoffCap = SimKeys.BACKOFF_CAP.defaultValue();
+        private OutageKind outage = SimKeys.OUTAGE.defaultValue();
+        private Duration outageDuration = SimKeys.OUTAGE_DURATION.defaultValue();
+        private Duration settle = SimKeys.SETTLE.defaultValue();
+        private Duration connectTimeout = SimKeys.CONNECT_TIMEOUT.defaultValue();
+        private Duration recoveryTimeout = SimKeys.RECOVERY_TIMEOUT.defaultValue();
+        private Duration drain = SimKeys.DRAIN.defaultValue();
+        private Duration duration = SimKeys.DURATION.defaultValue();
+        private Duration publishInterval = SimKeys.PUBLISH_INTERVAL.defaultValue();
+        private double callRate = SimKeys.CALL_RATE.defaultValue();
         private String token;
         private int sourceAddresses;
         private int executorThreads;
@@ -173,48 +172,34 @@ public record RunSettings(Scenario scenario, int devices, DeviceCredentials.Auth
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the flag of the first bad value and its range */
+        /**
+         * Checks every value against its definition in {@link SimKeys}.
+         *
+         * @throws io.corral.cloud.config.SettingException naming the flag of the first bad value and its range
+         */
         public RunSettings build() {
-            between("--devices", devices, 0, 1_000_000);
-            between("--ramp-rate", rampRate, 0, 100_000);
-            between("--keepalive", keepalive, Duration.ofSeconds(1), Duration.ofHours(1));
-            between("--ping-timeout", pingTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-            between("--handshake-timeout", handshakeTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            between("--backoff-base", backoffBase, Duration.ofMillis(10), Duration.ofHours(1));
-            between("--backoff-cap", backoffCap, backoffBase, Duration.ofDays(1));
+            SimKeys.DEVICES.check(devices);
+            SimKeys.RAMP_RATE.check(rampRate);
+            SimKeys.KEEPALIVE.check(keepalive);
+            SimKeys.PING_TIMEOUT.check(pingTimeout);
+            SimKeys.HANDSHAKE_TIMEOUT.check(handshakeTimeout);
+            SimKeys.BACKOFF_BASE.check(backoffBase);
+            SimKeys.BACKOFF_CAP.check(backoffCap, backoffBase, SimKeys.BACKOFF_CAP.max());
             Objects.requireNonNull(outage, "--outage must be network or restart");
-            between("--outage-duration", outageDuration, Duration.ofSeconds(1), Duration.ofHours(1));
-            between("--settle", settle, Duration.ZERO, Duration.ofHours(1));
-            between("--connect-timeout", connectTimeout, Duration.ofSeconds(1), Duration.ofHours(24));
-            between("--recovery-timeout", recoveryTimeout, Duration.ofSeconds(1), Duration.ofHours(24));
-            between("--drain", drain, Duration.ZERO, Duration.ofMinutes(10));
-            between("--duration", duration, Duration.ofSeconds(1), Duration.ofHours(24));
-            between("--publish-interval", publishInterval, Duration.ofMillis(100), Duration.ofHours(1));
-            between("--call-rate", callRate, 0, 10_000);
-            between("--source-addresses", sourceAddresses, 0, 1000);
-            between("--executor-threads", executorThreads, 0, 256);
+            SimKeys.OUTAGE_DURATION.check(outageDuration);
+            SimKeys.SETTLE.check(settle);
+            SimKeys.CONNECT_TIMEOUT.check(connectTimeout);
+            SimKeys.RECOVERY_TIMEOUT.check(recoveryTimeout);
+            SimKeys.DRAIN.check(drain);
+            SimKeys.DURATION.check(duration);
+            SimKeys.PUBLISH_INTERVAL.check(publishInterval);
+            SimKeys.CALL_RATE.check(callRate);
+            SimKeys.SOURCE_ADDRESSES.check(sourceAddresses);
+            SimKeys.EXECUTOR_THREADS.check(executorThreads);
             return new RunSettings(scenario, devices, auth, resume, rampRate, keepalive, pingTimeout,
                     handshakeTimeout, backoffBase, backoffCap, outage, outageDuration, settle, connectTimeout,
                     recoveryTimeout, drain, duration, publishInterval, callRate, token, sourceAddresses,
                     executorThreads, cloudUrl);
-        }
-
-        static void between(String flag, double value, double min, double max) {
-            if (!(value >= min && value <= max)) {
-                throw new IllegalArgumentException(flag + " must be in [" + number(min) + ", " + number(max)
-                        + "], was " + number(value));
-            }
-        }
-
-        static void between(String flag, Duration value, Duration min, Duration max) {
-            if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(flag + " must be in [" + Durations.format(min) + ", "
-                        + Durations.format(max) + "], was " + (value == null ? "nothing" : Durations.format(value)));
-            }
-        }
-
-        private static String number(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
         }
     }
 }

@@ -13,7 +13,7 @@ class RunPartsTest {
     @Test
     void durations_read_as_people_write_them_and_print_back_the_same_way() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("30")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("30s")).isEqualTo(Duration.ofSeconds(30));
         assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
