@@ -23,8 +23,8 @@ import java.time.Duration;
  * injected; {@code api} is null when the HTTP API is off.
  */
 record CloudSpec(InetSocketAddress coapBind, Limits limits, int keepaliveSeconds, AdmissionSettings admission,
-                 DtlsSettings dtls, boolean keepConnections, Storage storage, Path dataDir, DeviceRegistry registry, EventBus eventBus,
-                 IntegrationSettings integrations, DeliveryQueue queue, IntegrationStore store, ApiServer api,
+                 DtlsSettings dtls, boolean keepConnections, Storage storage, Path dataDir, DeviceRegistry registry,
+                 EventBus eventBus, IntegrationSettings integrations, DeliveryQueue queue, IntegrationStore store, ApiServer api,
                  Alerting alerting) {
 
     /** The alerting settings, kept until {@link Cloud#start()} creates the {@link io.corral.cloud.ops.Ops}. */
