@@ -3,8 +3,8 @@ package io.corral.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.corral.cloud.coap.DeviceCallException;
 import io.corral.cloud.coap.DeviceCallException.Reason;
+import io.corral.cloud.coap.DeviceCallException;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
@@ -33,7 +33,7 @@ class DeviceCallsTest {
     }
 
     private TestDevice onlineDevice(Limits limits, boolean rpk) throws Exception {
-        cloud = TestCloud.start(limits);
+        cloud = TestCloud.builder().memory().limits(limits).start();
         TestDevice device = rpk ? cloud.rpkDevice("alice") : cloud.pskDevice("alice");
         device.hello();
         return device;
@@ -123,7 +123,7 @@ class DeviceCallsTest {
 
     @Test
     void a_device_that_never_connected_is_offline() throws Exception {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
         String id = DeviceIds.random();
 
         DeviceCallException e = failure(cloud.cloud().callFunction(id, "reset", "", TIMEOUT));

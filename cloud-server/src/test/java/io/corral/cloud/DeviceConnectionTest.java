@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.coap.LiveSession;
+import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
@@ -32,7 +33,7 @@ class DeviceConnectionTest {
 
     @BeforeEach
     void startCloud() {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
     }
 
     @AfterEach
@@ -104,7 +105,7 @@ class DeviceConnectionTest {
 
     @Test
     void unknown_raw_public_key_is_refused_with_bad_certificate() {
-        TestDevice stranger = cloud.track(TestDevice.rpk(DeviceIds.random(), TestCloud.newP256(),
+        TestDevice stranger = cloud.track(TestDevice.rpk(DeviceIds.random(), CloudKeys.generateP256(),
                 cloud.cloud().publicKeySpki(), cloud.cloud().coapAddress()));
 
         assertThatThrownBy(stranger::hello).rootCause()

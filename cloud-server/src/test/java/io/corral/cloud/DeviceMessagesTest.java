@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.corral.cloud.coap.LiveSession;
 import io.corral.cloud.events.Event;
 import io.corral.cloud.testkit.Await;
+import io.corral.cloud.testkit.InMemoryDeviceRegistry;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
 import io.corral.protocol.Limits;
@@ -27,7 +28,7 @@ class DeviceMessagesTest {
     private TestCloud cloud;
 
     private TestDevice helloedDevice(Limits limits) throws Exception {
-        cloud = TestCloud.start(limits);
+        cloud = TestCloud.builder().memory().limits(limits).start();
         TestDevice device = cloud.pskDevice("alice");
         device.hello();
         return device;
@@ -51,7 +52,7 @@ class DeviceMessagesTest {
 
     @Test
     void hello_with_broken_json_is_a_bad_request() throws Exception {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
         TestDevice device = cloud.pskDevice("alice");
 
         CoapResponse response = device.post("h", "{\"fw\": ");
@@ -63,7 +64,7 @@ class DeviceMessagesTest {
 
     @Test
     void hello_without_a_body_is_a_bad_request() throws Exception {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
         TestDevice device = cloud.pskDevice("alice");
 
         assertError(device.post("h", ""), ResponseCode.BAD_REQUEST, "hello needs a JSON object body, like "
@@ -72,7 +73,7 @@ class DeviceMessagesTest {
 
     @Test
     void requests_before_hello_are_forbidden_with_a_hint() throws Exception {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
         TestDevice device = cloud.pskDevice("alice");
         String hint = "device " + device.id() + " has no live session: send hello first (POST /h)";
 
@@ -223,9 +224,10 @@ class DeviceMessagesTest {
 
     @Test
     void an_internal_failure_answers_5_00_and_the_device_carries_on() throws Exception {
-        cloud = TestCloud.start();
+        InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+        cloud = TestCloud.builder().memory().registry(registry).start();
         TestDevice device = cloud.pskDevice("alice");
-        cloud.registry().failTouchLastSeenWith(new IllegalStateException("disk on fire"));
+        registry.failTouchLastSeenWith(new IllegalStateException("disk on fire"));
 
         CoapResponse response = device.post("h", "{}");
 

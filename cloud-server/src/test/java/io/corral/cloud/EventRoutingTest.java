@@ -24,7 +24,7 @@ class EventRoutingTest {
 
     @BeforeEach
     void connect() throws Exception {
-        cloud = TestCloud.start();
+        cloud = TestCloud.builder().memory().start();
         publisher = cloud.pskDevice("alice");
         subscriber = cloud.rpkDevice("alice");
         stranger = cloud.pskDevice("bob");

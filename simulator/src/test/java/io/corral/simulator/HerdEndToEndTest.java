@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.admission.AdmissionMode;
 import io.corral.cloud.admission.AdmissionSettings;
+import io.corral.cloud.testkit.CliRun;
+import io.corral.cloud.testkit.TestCloud;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * provisioned through its API, a herd with a short network outage, and the JSON and HTML the run writes.
  */
 class HerdEndToEndTest {
+    private static CliRun corralSim(String... args) {
+        return CliRun.execute(SimulatorCli.commandLine(), args);
+    }
+
     private static final int DEVICES = 200;
     private static final int RATE = 50;
     private static final int BURST = 10;
@@ -53,16 +59,18 @@ class HerdEndToEndTest {
         // The deadline matches the devices' handshake timeout, so handshakes they gave up on end within the drain.
         AdmissionSettings admission = AdmissionSettings.builder().mode(AdmissionMode.STATIC).rate(RATE).burst(BURST)
                 .handshakeDeadline(Duration.ofSeconds(5)).build();
-        try (SimCloud cloud = new SimCloud(dir.resolve("data"), admission)) {
+        try (TestCloud cloud = TestCloud.builder().dataDir(dir.resolve("data")).http()
+                .configure(b -> b.admission(admission)).start()) {
             Path fleet = dir.resolve("fleet");
-            SimCloud.Outcome provisioned = SimCloud.corralSim("provision", "--devices", "" + DEVICES, "--cloud",
-                    cloud.url(), "--token", cloud.token, "--out", fleet.toString(), "--batch", "64");
+            CliRun provisioned = corralSim("provision", "--devices", "" + DEVICES, "--cloud",
+                    cloud.httpUri().toString(), "--token", cloud.token("sim"), "--out", fleet.toString(), "--batch",
+                    "64");
             assertThat(provisioned.exit()).as(provisioned.err()).isZero();
             assertThat(provisioned.out()).contains("provisioned " + DEVICES + " rpk devices for owner sim");
 
             Path json = dir.resolve("herd.json");
             Path report = dir.resolve("herd.html");
-            SimCloud.Outcome run = SimCloud.corralSim("run", "--fleet", fleet.toString(), "--scenario", "herd",
+            CliRun run = corralSim("run", "--fleet", fleet.toString(), "--scenario", "herd",
                     "--resume", "off", "--outage-duration", "3s", "--keepalive", "1s", "--ping-timeout", "1s",
                     "--handshake-timeout", "5s", "--backoff-base", "200ms", "--backoff-cap", "2s", "--settle", "1s",
                     "--ramp-rate", "200", "--drain", "8s", "--recovery-timeout", "90s", "--connect-timeout", "90s",
@@ -109,7 +117,7 @@ class HerdEndToEndTest {
             assertThat(Files.readString(report)).contains("<img alt=\"Connected devices\" src=\"data:image/png;base64,")
                     .contains("Handshakes per second").contains("Connect latency distribution");
 
-            SimCloud.Outcome compared = SimCloud.corralSim("compare", json.toString(), json.toString(), "--report",
+            CliRun compared = corralSim("compare", json.toString(), json.toString(), "--report",
                     dir.resolve("cmp.html").toString());
             assertThat(compared.exit()).as(compared.err()).isZero();
             assertThat(compared.out()).contains("time to 100 %");

@@ -3,9 +3,10 @@ package io.corral.cloud.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.corral.cloud.api.ApiCloud.Response;
 import io.corral.cloud.registry.SqliteTokenStore;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.testkit.ApiClient.Response;
+import io.corral.cloud.testkit.ApiClient;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -32,20 +33,20 @@ class ApiBasicsTest extends ApiCloudTest {
     @Test
     void unknown_routes_are_a_json_404_with_or_without_a_token() {
         assertThat(api.get(null, "/nope").error(404, "not_found")).isEqualTo("no such endpoint: GET /nope");
-        assertThat(api.get(api.token("alice"), "/v1/nope/deeper").error(404, "not_found"))
+        assertThat(api.get(cloud.token("alice"), "/v1/nope/deeper").error(404, "not_found"))
                 .isEqualTo("no such endpoint: GET /v1/nope/deeper");
     }
 
     @Test
     void a_request_jetty_rejects_before_any_route_is_a_json_error_too() throws Exception {
         try (Socket socket = new Socket()) {
-            socket.connect(api.cloud().httpAddress());
+            socket.connect(cloud.cloud().httpAddress());
             socket.getOutputStream().write("GET /v1/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
             assertThat(response).startsWith("HTTP/1.1 400 ").contains("Content-Type: application/json");
-            JsonNode body = ApiCloud.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+            JsonNode body = ApiClient.JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
             assertThat(body.get("error").asText()).isEqualTo("invalid_request");
             assertThat(body.get("error_description").asText()).isNotBlank();
         }
@@ -53,7 +54,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void a_method_a_route_does_not_take_is_a_json_405() {
-        assertThat(api.delete(api.token("alice"), "/v1/devices").error(405, "method_not_allowed"))
+        assertThat(api.delete(cloud.token("alice"), "/v1/devices").error(405, "method_not_allowed"))
                 .isEqualTo("DELETE is not allowed on /v1/devices");
     }
 
@@ -78,7 +79,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void the_token_may_also_come_as_an_access_token_parameter() {
-        String token = api.token("alice");
+        String token = cloud.token("alice");
 
         assertThat(api.get(null, "/v1/devices?access_token=" + token).status()).isEqualTo(200);
         assertThat(api.postForm(null, "/v1/devices/events", "name=x&access_token=" + token).status()).isEqualTo(200);
@@ -86,7 +87,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void a_revoked_token_is_refused_even_when_revoked_by_another_process() {
-        TokenStore.Issued issued = api.issue("alice", false, null);
+        TokenStore.Issued issued = cloud.issue("alice", false, null);
         assertThat(api.get(issued.token(), "/v1/devices").status()).isEqualTo(200);
 
         try (SqliteTokenStore cli = SqliteTokenStore.open(dataDir)) {
@@ -99,7 +100,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void an_expired_token_is_refused_saying_when_it_expired() throws Exception {
-        TokenStore.Issued issued = api.issue("alice", false, Instant.now().plusSeconds(3600));
+        TokenStore.Issued issued = cloud.issue("alice", false, Instant.now().plusSeconds(3600));
         // Move the expiry into the past in the database itself: no waiting, no clock tricks.
         Instant past = Instant.parse("2024-05-06T07:08:09Z");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("corral.db"));
@@ -115,7 +116,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void malformed_json_is_a_400_that_says_where_it_failed() {
-        String token = api.token("alice");
+        String token = cloud.token("alice");
 
         String description = api.post(token, "/v1/devices/events", "{\"name\": \"x\",\n \"data\": }").error(400, "invalid_request");
 
@@ -124,7 +125,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void a_body_that_is_not_an_object_or_has_unknown_fields_is_a_400_naming_them() {
-        String token = api.token("alice");
+        String token = cloud.token("alice");
 
         assertThat(api.post(token, "/v1/devices/events", "[1]").error(400, "invalid_request"))
                 .isEqualTo("request body must be a JSON object, was an array");
@@ -136,7 +137,7 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void an_unsupported_content_type_is_a_415() {
-        String token = api.token("alice");
+        String token = cloud.token("alice");
 
         Response response = api.send(api.request(token, "/v1/devices/events").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("name=x")));
@@ -147,9 +148,9 @@ class ApiBasicsTest extends ApiCloudTest {
 
     @Test
     void operations_endpoints_need_the_admin_scope() {
-        assertThat(api.get(api.token("alice"), "/v1/ops/stats").error(403, "insufficient_scope"))
+        assertThat(api.get(cloud.token("alice"), "/v1/ops/stats").error(403, "insufficient_scope"))
                 .isEqualTo("GET /v1/ops/stats needs a token with the admin scope "
                         + "(corral-cloud token create --owner NAME --admin)");
-        assertThat(api.stats(api.adminToken("ops")).get("requests").asLong()).isPositive();
+        assertThat(api.stats(cloud.adminToken("ops")).get("requests").asLong()).isPositive();
     }
 }

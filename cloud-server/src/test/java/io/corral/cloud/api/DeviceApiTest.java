@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.cloud.Cloud;
-import io.corral.cloud.api.ApiCloud.Response;
+import io.corral.cloud.testkit.ApiClient.Response;
+import io.corral.cloud.testkit.ApiClient;
 import io.corral.cloud.testkit.Await;
 import io.corral.device.Device;
 import io.corral.device.DeviceCredentials;
@@ -28,7 +29,7 @@ class DeviceApiTest extends ApiCloudTest {
 
     @BeforeEach
     void issueToken() {
-        token = api.token("alice");
+        token = cloud.token("alice");
     }
 
     @AfterEach
@@ -39,7 +40,7 @@ class DeviceApiTest extends ApiCloudTest {
     /** A connected device of alice's with function 'led', a slow function, a failing one and two variables. */
     private Device lamp() {
         DeviceCredentials credentials = api.provision(token, "{\"name\":\"lamp\"}");
-        Device device = api.device(credentials);
+        Device device = cloud.device(credentials);
         device.function("led", arg -> arg.equals("on") ? 1 : 0);
         device.function("slow", arg -> {
             try {
@@ -66,7 +67,7 @@ class DeviceApiTest extends ApiCloudTest {
         Response off = api.postForm(token, "/v1/devices/" + device.id() + "/led", "arg=off");
 
         assertThat(on.status()).as(on.body()).isEqualTo(200);
-        assertThat(on.json()).isEqualTo(ApiCloud.JSON.createObjectNode().put("id", device.id()).put("name", "lamp")
+        assertThat(on.json()).isEqualTo(ApiClient.JSON.createObjectNode().put("id", device.id()).put("name", "lamp")
                 .put("connected", true).put("return_value", 1));
         assertThat(off.json().get("return_value").asInt()).isZero();
     }
@@ -120,7 +121,7 @@ class DeviceApiTest extends ApiCloudTest {
         Device gone = lamp();
         gone.disconnect();
         // disconnect() returns once the goodbye is sent; the cloud drops the session when it reads it.
-        Await.until("the session is gone", () -> !api.cloud().sessions().isOnline(gone.id()));
+        Await.until("the session is gone", () -> !cloud.cloud().sessions().isOnline(gone.id()));
 
         String neverConnected = api.post(token, "/v1/devices/" + never.deviceId() + "/led", "{}").error(409, "device_offline");
         String disconnected = api.get(token, "/v1/devices/" + gone.id() + "/temp").error(409, "device_offline");

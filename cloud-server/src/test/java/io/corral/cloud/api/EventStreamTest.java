@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.cloud.Cloud;
+import io.corral.cloud.testkit.ApiClient;
 import io.corral.cloud.testkit.Await;
+import io.corral.cloud.testkit.SseClient;
 import io.corral.device.Device;
 import io.corral.device.Event;
 import io.corral.protocol.Limits;
@@ -40,12 +42,12 @@ class EventStreamTest extends ApiCloudTest {
 
     @BeforeEach
     void issueTokens() {
-        alice = api.token("alice");
-        admin = api.adminToken("ops");
+        alice = cloud.token("alice");
+        admin = cloud.adminToken("ops");
     }
 
     private Device connectedDevice(String token) {
-        Device device = api.device(api.provision(token, "{\"auth\":\"psk\"}"));
+        Device device = cloud.device(api.provision(token, "{\"auth\":\"psk\"}"));
         device.connect();
         return device;
     }
@@ -74,7 +76,7 @@ class EventStreamTest extends ApiCloudTest {
             assertThat(message).hasSize(2);
             assertThat(message.get(0)).isEqualTo("event: temp/kitchen");
             assertThat(message.get(1)).startsWith("data: ");
-            JsonNode data = ApiCloud.JSON.readTree(message.get(1).substring("data: ".length()));
+            JsonNode data = ApiClient.JSON.readTree(message.get(1).substring("data: ".length()));
             assertThat(data.fieldNames()).toIterable().containsExactly("data", "ttl", "published_at", "coreid");
             assertThat(data.get("data").asText()).isEqualTo(Integer.toString(i));
             assertThat(data.get("ttl").asInt()).isEqualTo(60);
@@ -98,7 +100,7 @@ class EventStreamTest extends ApiCloudTest {
         device.subscribe("alerts/", received::add).get(10, TimeUnit.SECONDS);
         SseClient stream = openStream(alice, "/v1/devices/events/alerts");
 
-        ApiCloud.Response published = api.post(alice, "/v1/devices/events",
+        ApiClient.Response published = api.post(alice, "/v1/devices/events",
                 "{\"name\":\"alerts/fire\",\"data\":\"kitchen\",\"ttl\":30,\"private\":true}");
 
         assertThat(published.status()).isEqualTo(200);
@@ -109,7 +111,7 @@ class EventStreamTest extends ApiCloudTest {
         assertThat(delivered.dataAsString()).isEqualTo("kitchen");
         List<String> message = stream.nextEvent();
         assertThat(message.get(0)).isEqualTo("event: alerts/fire");
-        JsonNode data = ApiCloud.JSON.readTree(message.get(1).substring("data: ".length()));
+        JsonNode data = ApiClient.JSON.readTree(message.get(1).substring("data: ".length()));
         assertThat(data.get("coreid").asText()).isEqualTo("api");
         assertThat(data.get("ttl").asInt()).isEqualTo(30);
     }
@@ -158,7 +160,7 @@ class EventStreamTest extends ApiCloudTest {
     void closing_the_cloud_ends_open_streams() throws Exception {
         SseClient stream = openStream(alice, "/v1/events");
 
-        api.cloud().close();
+        cloud.cloud().close();
 
         assertThat(stream.ended()).isTrue();
     }
@@ -203,7 +205,7 @@ class EventStreamTest extends ApiCloudTest {
         Socket socket = new Socket();
         // A small receive window, so the stall shows up after little data.
         socket.setReceiveBufferSize(4096);
-        socket.connect(api.cloud().httpAddress());
+        socket.connect(cloud.cloud().httpAddress());
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.corral.cloud.Cloud;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.delivery.RetryPolicy;
+import io.corral.cloud.testkit.ApiClient;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
 import io.corral.cloud.testkit.HttpSink.Answer;
@@ -39,7 +40,7 @@ class IntegrationApiTest extends ApiCloudTest {
     void sinkAndToken() {
         sink = HttpSink.start();
         sink.respondWith(r -> new Answer(status.get(), "", Duration.ZERO));
-        alice = api.token("alice");
+        alice = cloud.token("alice");
     }
 
     @AfterEach
@@ -55,13 +56,13 @@ class IntegrationApiTest extends ApiCloudTest {
     }
 
     private JsonNode created(String token, String body) {
-        ApiCloud.Response response = api.post(token, "/v1/integrations", body);
+        ApiClient.Response response = api.post(token, "/v1/integrations", body);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json();
     }
 
     private Device device() {
-        Device device = api.device(api.provision(alice, "{\"auth\":\"psk\"}"));
+        Device device = cloud.device(api.provision(alice, "{\"auth\":\"psk\"}"));
         device.connect();
         return device;
     }
@@ -81,11 +82,11 @@ class IntegrationApiTest extends ApiCloudTest {
         assertThat(api.get(alice, "/v1/integrations").json()).extracting(i -> i.get("id").asText()).containsExactly(id);
 
         String replacement = hook.deepCopy().toString().replace("\"temp\"", "\"humidity\"");
-        ApiCloud.Response replaced = api.put(alice, "/v1/integrations/" + id, stripView(replacement));
+        ApiClient.Response replaced = api.put(alice, "/v1/integrations/" + id, stripView(replacement));
         assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
         assertThat(replaced.json().get("event").asText()).isEqualTo("humidity");
         assertThat(replaced.json().get("version").asInt()).isEqualTo(2);
-        assertThat(api.cloud().integrations().store().find(id).orElseThrow().spec().target())
+        assertThat(cloud.cloud().integrations().store().find(id).orElseThrow().spec().target())
                 .extracting("password").as("a redacted password sent back keeps the stored one").isEqualTo("secret");
 
         assertThat(api.delete(alice, "/v1/integrations/" + id).status()).isEqualTo(200);
@@ -96,7 +97,7 @@ class IntegrationApiTest extends ApiCloudTest {
     /** What GET shows but PUT does not take. */
     private static String stripView(String json) {
         try {
-            var node = (ObjectNode) ApiCloud.JSON.readTree(json);
+            var node = (ObjectNode) ApiClient.JSON.readTree(json);
             node.remove(List.of("id", "owner", "paused", "version", "created", "updated", "queue"));
             return node.toString();
         } catch (IOException e) {
@@ -124,8 +125,8 @@ class IntegrationApiTest extends ApiCloudTest {
     @Test
     void another_owners_integration_is_not_found_and_acting_for_another_owner_needs_admin() {
         String id = created(alice, webhook("temp")).get("id").asText();
-        String bob = api.token("bob");
-        for (ApiCloud.Response response : List.of(api.get(bob, "/v1/integrations/" + id),
+        String bob = cloud.token("bob");
+        for (ApiClient.Response response : List.of(api.get(bob, "/v1/integrations/" + id),
                 api.put(bob, "/v1/integrations/" + id, webhook("x")), api.delete(bob, "/v1/integrations/" + id),
                 api.get(bob, "/v1/integrations/" + id + "/attempts"),
                 api.get(bob, "/v1/integrations/" + id + "/dead_letters"),
@@ -137,7 +138,7 @@ class IntegrationApiTest extends ApiCloudTest {
         assertThat(api.get(bob, "/v1/integrations").json()).isEmpty();
         assertThat(api.post(bob, "/v1/integrations", webhook("t").replace("{\"name\"", "{\"owner\": \"alice\", \"name\""))
                 .error(403, "insufficient_scope")).startsWith("acting for owner 'alice' needs a token with the admin");
-        String admin = api.adminToken("root");
+        String admin = cloud.adminToken("root");
         JsonNode forAlice = created(admin, webhook("t").replace("{\"name\"", "{\"owner\": \"alice\", \"name\""));
         assertThat(forAlice.get("owner").asText()).isEqualTo("alice");
         assertThat(api.get(admin, "/v1/integrations?owner=alice").json()).hasSize(2);
@@ -202,7 +203,7 @@ class IntegrationApiTest extends ApiCloudTest {
 
         assertThat(api.get(alice, "/v1/ops/integrations").error(403, "insufficient_scope"))
                 .startsWith("GET /v1/ops/integrations needs a token with the admin scope");
-        String admin = api.adminToken("root");
+        String admin = cloud.adminToken("root");
         Await.until("counted", () -> api.get(admin, "/v1/ops/integrations").json().get("stats").get("delivered")
                 .asInt() == 1);
         JsonNode ops = api.get(admin, "/v1/ops/integrations").json();

@@ -2,7 +2,7 @@ package io.corral.cloud.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corral.cloud.api.ApiCloud.Response;
+import io.corral.cloud.testkit.ApiClient.Response;
 import io.corral.device.Device;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,7 @@ class MetricsApiTest extends ApiCloudTest {
 
     @Test
     void metrics_are_prometheus_text_without_a_token_and_count_what_devices_do() {
-        Device device = api.device(api.provision(api.token("alice"), "{\"name\":\"lamp\"}"));
+        Device device = cloud.device(api.provision(cloud.token("alice"), "{\"name\":\"lamp\"}"));
         device.connect();
 
         Response metrics = api.get(null, "/metrics");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.testkit.ApiClient;
+import io.corral.cloud.testkit.SseClient;
 import io.corral.device.Device;
 import io.corral.device.Event;
 import java.util.List;
@@ -26,20 +28,20 @@ class OwnerIsolationTest extends ApiCloudTest {
 
     @BeforeEach
     void twoOwners() {
-        alice = api.token("alice");
-        bobToken = api.issue("bob", false, null);
-        bobDevice = api.device(api.provision(bobToken.token(), "{\"auth\":\"psk\",\"name\":\"bobs\"}"));
+        alice = cloud.token("alice");
+        bobToken = cloud.issue("bob", false, null);
+        bobDevice = cloud.device(api.provision(bobToken.token(), "{\"auth\":\"psk\",\"name\":\"bobs\"}"));
         bobDevice.function("open", arg -> bobCalls.incrementAndGet());
         bobDevice.variable("secret", () -> 42);
         bobDevice.connect();
     }
 
-    private void assertNotFound(ApiCloud.Response response) {
+    private void assertNotFound(ApiClient.Response response) {
         assertThat(response.error(404, "not_found")).isEqualTo("no device '" + bobDevice.id() + "' among the devices of alice");
     }
 
     private Device aliceDevice() {
-        Device device = api.device(api.provision(alice, "{\"auth\":\"psk\"}"));
+        Device device = cloud.device(api.provision(alice, "{\"auth\":\"psk\"}"));
         device.connect();
         return device;
     }
@@ -75,14 +77,14 @@ class OwnerIsolationTest extends ApiCloudTest {
     void provisioning_for_another_owner_is_forbidden() {
         assertThat(api.post(alice, "/v1/devices", "{\"owner\":\"bob\"}").error(403, "insufficient_scope"))
                 .isEqualTo("acting for owner 'bob' needs a token with the admin scope; this token belongs to 'alice'");
-        assertThat(api.cloud().registry().listByOwner("bob")).hasSize(1);
+        assertThat(cloud.cloud().registry().listByOwner("bob")).hasSize(1);
     }
 
     @Test
     void bulk_provisioning_for_another_owner_is_forbidden() {
         assertThat(api.post(alice, "/v1/devices/bulk", "{\"owner\":\"bob\",\"count\":5}").error(403, "insufficient_scope"))
                 .startsWith("acting for owner 'bob' needs a token with the admin scope");
-        assertThat(api.cloud().registry().listByOwner("bob")).hasSize(1);
+        assertThat(cloud.cloud().registry().listByOwner("bob")).hasSize(1);
     }
 
     @Test

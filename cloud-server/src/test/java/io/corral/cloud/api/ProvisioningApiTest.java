@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.corral.cloud.api.ApiCloud.Response;
 import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.DeviceRecord;
+import io.corral.cloud.testkit.ApiClient.Response;
+import io.corral.cloud.testkit.ApiClient;
 import io.corral.device.Device;
 import io.corral.device.DeviceCredentials;
 import java.security.KeyPair;
@@ -23,11 +24,11 @@ class ProvisioningApiTest extends ApiCloudTest {
 
     @BeforeEach
     void issueToken() {
-        alice = api.token("alice");
+        alice = cloud.token("alice");
     }
 
     private String cloudKey() {
-        return Base64.getEncoder().encodeToString(api.cloud().publicKeySpki());
+        return Base64.getEncoder().encodeToString(cloud.cloud().publicKeySpki());
     }
 
     @Test
@@ -42,11 +43,11 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(file.get("device_id").asText()).isEqualTo(json.get("id").asText());
         assertThat(file.get("auth").asText()).isEqualTo("rpk");
         assertThat(file.get("cloud_host").asText()).isEqualTo("127.0.0.1");
-        assertThat(file.get("cloud_port").asInt()).isEqualTo(api.cloud().coapAddress().getPort());
+        assertThat(file.get("cloud_port").asInt()).isEqualTo(cloud.cloud().coapAddress().getPort());
         assertThat(file.get("cloud_public_key").asText()).isEqualTo(cloudKey());
-        Device device = api.device(DeviceCredentials.fromJson(file.toString()));
+        Device device = cloud.device(DeviceCredentials.fromJson(file.toString()));
         device.connect();
-        assertThat(api.cloud().sessions().isOnline(device.id())).isTrue();
+        assertThat(cloud.cloud().sessions().isOnline(device.id())).isTrue();
     }
 
     @Test
@@ -58,7 +59,7 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(file.get("psk").asText()).hasSize(32);
         assertThat(file.get("cloud_host").asText()).isEqualTo("corral.example");
         assertThat(file.get("cloud_port").asInt()).isEqualTo(6000);
-        DeviceRecord stored = api.cloud().registry().findById(file.get("device_id").asText()).orElseThrow();
+        DeviceRecord stored = cloud.cloud().registry().findById(file.get("device_id").asText()).orElseThrow();
         assertThat(stored.psk()).isEqualTo(file.get("psk").asText());
     }
 
@@ -73,15 +74,15 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(file.has("private_key")).isFalse();
         assertThat(file.get("public_key").asText()).isEqualTo(publicKey);
         file.put("private_key", Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
-        Device device = api.device(DeviceCredentials.fromJson(file.toString()));
+        Device device = cloud.device(DeviceCredentials.fromJson(file.toString()));
         device.connect();
-        assertThat(api.cloud().sessions().isOnline(device.id())).isTrue();
+        assertThat(cloud.cloud().sessions().isOnline(device.id())).isTrue();
     }
 
     @Test
     void ten_thousand_devices_with_client_keys_are_provisioned_in_one_call() {
         List<KeyPair> keys = IntStream.range(0, 10_000).parallel().mapToObj(i -> CloudKeys.generateP256()).toList();
-        ObjectNode request = ApiCloud.JSON.createObjectNode().put("name_prefix", "sensor-");
+        ObjectNode request = ApiClient.JSON.createObjectNode().put("name_prefix", "sensor-");
         ArrayNode devices = request.putArray("devices");
         keys.forEach(k -> devices.addObject().put("public_key",
                 Base64.getEncoder().encodeToString(k.getPublic().getEncoded())));
@@ -96,7 +97,7 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(last.get("name").asText()).isEqualTo("sensor-10000");
         assertThat(last.get("credentials").get("public_key").asText())
                 .isEqualTo(Base64.getEncoder().encodeToString(keys.get(9_999).getPublic().getEncoded()));
-        assertThat(api.cloud().registry().listByOwner("alice")).hasSize(10_000);
+        assertThat(cloud.cloud().registry().listByOwner("alice")).hasSize(10_000);
     }
 
     @Test
@@ -108,7 +109,7 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(devices).hasSize(10_000);
         assertThat(devices.get(0).get("name").isNull()).isTrue();
         assertThat(devices.get(0).get("credentials").get("psk").asText()).hasSize(32);
-        assertThat(api.cloud().registry().listByOwner("alice")).hasSize(10_000);
+        assertThat(cloud.cloud().registry().listByOwner("alice")).hasSize(10_000);
     }
 
     @Test
@@ -119,9 +120,9 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(devices.get(0).get("name").asText()).isEqualTo("lamp-01");
         DeviceCredentials credentials = DeviceCredentials.fromJson(devices.get(11).get("credentials").toString());
         assertThat(credentials.privateKeyPkcs8()).isNotEmpty();
-        Device device = api.device(credentials);
+        Device device = cloud.device(credentials);
         device.connect();
-        assertThat(api.cloud().sessions().isOnline(device.id())).isTrue();
+        assertThat(cloud.cloud().sessions().isOnline(device.id())).isTrue();
     }
 
     @Test
@@ -146,7 +147,7 @@ class ProvisioningApiTest extends ApiCloudTest {
         assertThat(api.post(alice, "/v1/devices/bulk", "{\"count\":2,\"name_prefix\":\"" + "n".repeat(64) + "\"}")
                 .error(400, "invalid_request"))
                 .isEqualTo("field 'name_prefix' must be 1..63 characters, so that names numbered up to 2 fit in 64, was 64");
-        assertThat(api.cloud().registry().listByOwner("alice")).isEmpty();
+        assertThat(cloud.cloud().registry().listByOwner("alice")).isEmpty();
     }
 
     @Test
@@ -163,11 +164,11 @@ class ProvisioningApiTest extends ApiCloudTest {
 
     @Test
     void an_admin_token_provisions_for_another_owner() {
-        String admin = api.adminToken("ops");
+        String admin = cloud.adminToken("ops");
 
         Response created = api.post(admin, "/v1/devices/bulk", "{\"owner\":\"carol\",\"auth\":\"psk\",\"count\":3}");
 
         assertThat(created.json().get("owner").asText()).isEqualTo("carol");
-        assertThat(api.cloud().registry().listByOwner("carol")).hasSize(3);
+        assertThat(cloud.cloud().registry().listByOwner("carol")).hasSize(3);
     }
 }

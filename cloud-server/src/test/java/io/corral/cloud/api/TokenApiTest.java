@@ -3,8 +3,8 @@ package io.corral.cloud.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.corral.cloud.api.ApiCloud.Response;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.testkit.ApiClient.Response;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -17,7 +17,7 @@ class TokenApiTest extends ApiCloudTest {
 
     @BeforeEach
     void issueToken() {
-        alice = api.token("alice");
+        alice = cloud.token("alice");
     }
 
     @Test
@@ -33,7 +33,7 @@ class TokenApiTest extends ApiCloudTest {
         assertThat(json.get("owner").asText()).isEqualTo("alice");
         assertThat(json.get("admin").asBoolean()).isFalse();
         assertThat(api.get(token, "/v1/devices").status()).isEqualTo(200);
-        api.close();
+        cloud.close();
         String database = Files.readString(dataDir.resolve("corral.db"), StandardCharsets.ISO_8859_1)
                 + (Files.exists(dataDir.resolve("corral.db-wal"))
                 ? Files.readString(dataDir.resolve("corral.db-wal"), StandardCharsets.ISO_8859_1) : "");
@@ -43,7 +43,7 @@ class TokenApiTest extends ApiCloudTest {
     @Test
     void tokens_are_listed_by_id_and_state_without_their_text() {
         api.post(alice, "/v1/access_tokens", "{}");
-        api.token("bob");
+        cloud.token("bob");
 
         JsonNode list = api.get(alice, "/v1/access_tokens").json();
 
@@ -58,9 +58,9 @@ class TokenApiTest extends ApiCloudTest {
 
     @Test
     void a_token_is_revoked_by_id_by_its_text_or_as_current() {
-        TokenStore.Issued byId = api.issue("alice", false, null);
-        TokenStore.Issued byText = api.issue("alice", false, null);
-        TokenStore.Issued current = api.issue("alice", false, null);
+        TokenStore.Issued byId = cloud.issue("alice", false, null);
+        TokenStore.Issued byText = cloud.issue("alice", false, null);
+        TokenStore.Issued current = cloud.issue("alice", false, null);
 
         Response first = api.delete(alice, "/v1/access_tokens/" + byId.record().id());
         Response second = api.delete(alice, "/v1/access_tokens/" + byText.token());
@@ -77,7 +77,7 @@ class TokenApiTest extends ApiCloudTest {
 
     @Test
     void only_admin_tokens_create_admin_tokens_or_tokens_of_other_owners() {
-        String admin = api.adminToken("ops");
+        String admin = cloud.adminToken("ops");
 
         assertThat(api.post(alice, "/v1/access_tokens", "{\"admin\": true}").error(403, "insufficient_scope"))
                 .startsWith("creating a token with the admin scope needs a token with the admin scope");
@@ -90,7 +90,7 @@ class TokenApiTest extends ApiCloudTest {
 
     @Test
     void a_token_cannot_create_a_token_that_outlives_it() {
-        String shortLived = api.issue("alice", false, Instant.now().plusSeconds(600)).token();
+        String shortLived = cloud.issue("alice", false, Instant.now().plusSeconds(600)).token();
 
         String description = api.post(shortLived, "/v1/access_tokens", "{\"expires_in\": 86400}").error(400, "invalid_request");
         Response inherited = api.post(shortLived, "/v1/access_tokens", "{}");

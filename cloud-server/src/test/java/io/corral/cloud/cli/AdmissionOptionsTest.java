@@ -2,8 +2,7 @@ package io.corral.cloud.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.corral.cloud.testkit.CliRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +18,10 @@ class AdmissionOptionsTest {
         args[1] = "--data";
         args[2] = tmp.resolve("data").toString();
         System.arraycopy(admission, 0, args, 3, admission.length);
-        StringWriter err = new StringWriter();
-        int exit = CloudCli.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                .execute(args);
-        assertThat(exit).as(err.toString()).isEqualTo(CloudCli.EXIT_USAGE);
+        CliRun run = CliRun.corralCloud(args);
+        assertThat(run.exit()).as(run.err()).isEqualTo(CloudCli.EXIT_USAGE);
         assertThat(tmp.resolve("data")).as("nothing initialised for a bad flag").doesNotExist();
-        return err.toString();
+        return run.err();
     }
 
     @Test

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.registry.CloudKeys;
-import io.corral.cloud.registry.DeviceRecord;
 import io.corral.cloud.registry.DeviceRecord.CredentialType;
+import io.corral.cloud.registry.DeviceRecord;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
+import io.corral.cloud.testkit.CliRun;
 import io.corral.device.DeviceCredentials;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -19,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CloudCliTest {
     private static final Pattern DEVICE_ID = Pattern.compile("device id: ([0-9a-f]{24})");
@@ -31,25 +29,19 @@ class CloudCliTest {
         return tmp.resolve("data");
     }
 
-    /** What one run of the command line printed and returned. */
-    private record Run(int exit, String out, String err) {
-        String deviceId() {
-            Matcher m = DEVICE_ID.matcher(out);
-            assertThat(m.find()).as("device id in %s", out).isTrue();
-            return m.group(1);
-        }
+    private static CliRun cli(String... args) {
+        return CliRun.corralCloud(args);
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CloudCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    /** The device id {@code device create} printed. */
+    private static String deviceId(CliRun run) {
+        Matcher m = DEVICE_ID.matcher(run.out());
+        assertThat(m.find()).as("device id in %s", run.out()).isTrue();
+        return m.group(1);
     }
 
     private String initialisedCloudKey() {
-        Run init = cli("init", "--data", data().toString());
+        CliRun init = cli("init", "--data", data().toString());
         assertThat(init.exit()).as(init.err()).isZero();
         return init.out().lines().filter(l -> l.startsWith("cloud public key: ")).findFirst().orElseThrow()
                 .substring("cloud public key: ".length());
@@ -63,7 +55,7 @@ class CloudCliTest {
 
     @Test
     void init_creates_the_registry_and_prints_the_stored_cloud_public_key() {
-        Run init = cli("init", "--data", data().toString());
+        CliRun init = cli("init", "--data", data().toString());
 
         assertThat(init.exit()).isZero();
         assertThat(init.err()).isEmpty();
@@ -78,7 +70,7 @@ class CloudCliTest {
     void init_twice_says_so_and_keeps_the_key() {
         String first = initialisedCloudKey();
 
-        Run again = cli("init", "--data", data().toString());
+        CliRun again = cli("init", "--data", data().toString());
 
         assertThat(again.exit()).isZero();
         assertThat(again.out()).isEqualTo(data() + " is already initialised\ncloud public key: " + first + "\n");
@@ -89,12 +81,12 @@ class CloudCliTest {
         String cloudKey = initialisedCloudKey();
         Path file = tmp.resolve("device.json");
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "kitchen",
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "kitchen",
                 "--out", file.toString());
 
         assertThat(create.exit()).as(create.err()).isZero();
         DeviceCredentials credentials = DeviceCredentials.load(file);
-        assertThat(credentials.deviceId()).isEqualTo(create.deviceId());
+        assertThat(credentials.deviceId()).isEqualTo(deviceId(create));
         assertThat(credentials.auth()).isEqualTo(DeviceCredentials.Auth.RPK);
         assertThat(credentials.cloudHost()).isEqualTo("127.0.0.1");
         assertThat(credentials.cloudPort()).isEqualTo(5684);
@@ -113,7 +105,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = tmp.resolve("psk.json");
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
                 "--out", file.toString(), "--cloud-host", "cloud.example", "--cloud-port", "15684");
 
         assertThat(create.exit()).as(create.err()).isZero();
@@ -132,14 +124,14 @@ class CloudCliTest {
     void a_cloud_port_out_of_range_is_rejected_naming_the_flag_and_range() {
         initialisedCloudKey();
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString(), "--cloud-port", "70000");
 
         assertThat(create.exit()).isEqualTo(2);
         assertThat(create.err()).startsWith(
                 "error: Invalid value for option '--cloud-port': port must be in [1, 65535], was 70000\n");
         assertThat(tmp.resolve("d.json")).doesNotExist();
-        Run blankHost = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun blankHost = cli("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString(), "--cloud-host", " ");
         assertThat(blankHost.exit()).isEqualTo(2);
         assertThat(blankHost.err()).isEqualTo("error: --cloud-host must be a host name or address, was empty\n");
@@ -147,7 +139,7 @@ class CloudCliTest {
 
     @Test
     void a_coap_port_out_of_range_is_rejected_naming_the_flag_and_range() {
-        Run run = cli("run", "--data", data().toString(), "--coap-port", "-1");
+        CliRun run = cli("run", "--data", data().toString(), "--coap-port", "-1");
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: Invalid value for option '--coap-port': port must be in [0, 65535], was -1\n");
@@ -159,7 +151,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = tmp.resolve("d.json");
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "bad name", "--out", file.toString());
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "bad name", "--out", file.toString());
 
         assertThat(create.exit()).isEqualTo(2);
         assertThat(create.err()).isEqualTo("error: owner name must be 1..64 characters of [A-Za-z0-9._@-], was 'bad name'\n");
@@ -171,7 +163,7 @@ class CloudCliTest {
     void a_bad_device_name_is_rejected_before_the_owner_is_created() {
         initialisedCloudKey();
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "x".repeat(65),
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "x".repeat(65),
                 "--out", tmp.resolve("d.json").toString());
 
         assertThat(create.exit()).isEqualTo(2);
@@ -183,7 +175,7 @@ class CloudCliTest {
 
     @Test
     void device_create_refuses_a_data_dir_that_was_never_initialised() {
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString());
 
         assertThat(create.exit()).isEqualTo(3);
@@ -197,7 +189,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = Files.writeString(tmp.resolve("taken.json"), "{}");
 
-        Run create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--out", file.toString());
+        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--out", file.toString());
 
         assertThat(create.exit()).isEqualTo(3);
         assertThat(create.err()).isEqualTo("error: " + file + " already exists; choose another --out\n");
@@ -208,13 +200,13 @@ class CloudCliTest {
     @Test
     void device_list_prints_a_table_and_json_filtered_by_owner_without_secrets() throws Exception {
         initialisedCloudKey();
-        String a = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "one",
-                "--out", tmp.resolve("a.json").toString()).deviceId();
-        String b = cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
-                "--out", tmp.resolve("b.json").toString()).deviceId();
+        String a = deviceId(cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "one",
+                "--out", tmp.resolve("a.json").toString()));
+        String b = deviceId(cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
+                "--out", tmp.resolve("b.json").toString()));
 
-        Run table = cli("device", "list", "--data", data().toString());
-        Run json = cli("device", "list", "--data", data().toString(), "--owner", "bob", "--json");
+        CliRun table = cli("device", "list", "--data", data().toString());
+        CliRun json = cli("device", "list", "--data", data().toString(), "--owner", "bob", "--json");
 
         assertThat(table.exit()).isZero();
         assertThat(table.out().lines().toList()).hasSize(3).first().asString().startsWith("ID  ");
@@ -234,7 +226,7 @@ class CloudCliTest {
     void device_list_of_an_unknown_owner_says_so() {
         initialisedCloudKey();
 
-        Run list = cli("device", "list", "--data", data().toString(), "--owner", "carol");
+        CliRun list = cli("device", "list", "--data", data().toString(), "--owner", "carol");
 
         assertThat(list.exit()).isEqualTo(3);
         assertThat(list.err()).isEqualTo("error: unknown owner 'carol'\n");
@@ -242,7 +234,7 @@ class CloudCliTest {
 
     @Test
     void a_missing_data_option_is_a_usage_error_pointing_at_help() {
-        Run init = cli("init");
+        CliRun init = cli("init");
 
         assertThat(init.exit()).isEqualTo(2);
         assertThat(init.err()).isEqualTo("error: Missing required option: '--data=DIR'\n"
@@ -253,7 +245,7 @@ class CloudCliTest {
     void verbose_flag_is_accepted_after_a_subcommand_and_turns_on_debug_logging() {
         var corral = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.corral");
         try {
-            Run init = cli("init", "-v", "--data", data().toString());
+            CliRun init = cli("init", "-v", "--data", data().toString());
 
             assertThat(init.exit()).isZero();
             assertThat(corral.isDebugEnabled()).isTrue();
@@ -264,7 +256,7 @@ class CloudCliTest {
 
     @Test
     void help_lists_the_commands_and_exit_codes() {
-        Run help = cli("--help");
+        CliRun help = cli("--help");
 
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("init", "device", "run", "Exit codes:", "3   not possible in the current state");

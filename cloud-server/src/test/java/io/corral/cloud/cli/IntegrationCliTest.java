@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.corral.cloud.testkit.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -14,7 +13,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code corral-cloud integration ...} against a real data dir. */
 class IntegrationCliTest {
@@ -24,14 +22,8 @@ class IntegrationCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CloudCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.corralCloud(args);
     }
 
     private String data() {
@@ -49,7 +41,7 @@ class IntegrationCliTest {
         String[] args = new String[6 + extra.length];
         System.arraycopy(new String[] {"integration", "create", "--data", data(), "--owner", "alice"}, 0, args, 0, 6);
         System.arraycopy(extra, 0, args, 6, extra.length);
-        Run run = cli(args);
+        CliRun run = cli(args);
         assertThat(run.exit()).as(run.err()).isZero();
         Matcher m = CREATED.matcher(run.out());
         assertThat(m.find()).as(run.out()).isTrue();
@@ -62,7 +54,7 @@ class IntegrationCliTest {
                 "--header", "X-Key=abc", "--json", "{\"v\": \"{{PARTICLE_EVENT_VALUE}}\"}", "--auth", "u:secret",
                 "--timeout", "5s", "--name", "mine");
 
-        Run list = cli("integration", "list", "--data", data());
+        CliRun list = cli("integration", "list", "--data", data());
         assertThat(list.out()).contains(id).contains("alice").contains("webhook").contains("enabled")
                 .contains("'temp'").contains("webhook POST https://example.com/in/{{PARTICLE_DEVICE_ID}}");
 
@@ -95,7 +87,7 @@ class IntegrationCliTest {
 
     @Test
     void a_bad_setting_exits_2_naming_the_field_and_nothing_is_created() {
-        Run run = cli("integration", "create", "--data", data(), "--owner", "alice", "--event", "temp",
+        CliRun run = cli("integration", "create", "--data", data(), "--owner", "alice", "--event", "temp",
                 "--webhook", "https://example.com/{{PARTICLE_EVENT_NAME");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("error: webhook.url: invalid mustache template: tag '{{PARTICLE_EVENT_NAME' "
@@ -129,13 +121,13 @@ class IntegrationCliTest {
         assertThat(cli("integration", "dead-letters", "--data", data(), id).out()).isEqualTo("no dead letters\n");
         assertThat(cli("integration", "replay", "--data", data(), id, "--all").out())
                 .isEqualTo("replayed 0 dead letters of " + id + "\n");
-        Run missing = cli("integration", "replay", "--data", data(), id, "--delivery", "42");
+        CliRun missing = cli("integration", "replay", "--data", data(), id, "--delivery", "42");
         assertThat(missing.exit()).isEqualTo(3);
         assertThat(missing.err()).isEqualTo("error: integration " + id + " has no delivery 42 (delivered ones are "
                 + "not kept)\n");
 
         assertThat(cli("integration", "delete", "--data", data(), id).out()).isEqualTo("deleted " + id + "\n");
-        Run gone = cli("integration", "show", "--data", data(), id);
+        CliRun gone = cli("integration", "show", "--data", data(), id);
         assertThat(gone.exit()).isEqualTo(3);
         assertThat(gone.err()).isEqualTo("error: no integration " + id + "; see: corral-cloud integration list\n");
         try (SqliteIntegrationDatabase db = SqliteIntegrationDatabase.open(tmp.resolve("data"))) {
@@ -146,7 +138,7 @@ class IntegrationCliTest {
     @Test
     void update_replaces_the_settings() {
         String id = create("--event", "temp", "--webhook", "http://127.0.0.1:9/in");
-        Run run = cli("integration", "update", "--data", data(), id, "--event", "humidity", "--webhook",
+        CliRun run = cli("integration", "update", "--data", data(), id, "--event", "humidity", "--webhook",
                 "http://127.0.0.1:9/h", "--method", "PUT");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("updated " + id + " (version 2)\n");
@@ -155,13 +147,13 @@ class IntegrationCliTest {
 
     @Test
     void worker_refuses_zero_workers_and_an_uninitialised_dir() {
-        Run zero = cli("worker", "--data", data(), "--workers", "0");
+        CliRun zero = cli("worker", "--data", data(), "--workers", "0");
         assertThat(zero.exit()).isEqualTo(2);
         assertThat(zero.err()).isEqualTo("error: --workers must be in [1, 64] for a worker process, was 0\n");
-        Run many = cli("worker", "--data", data(), "--workers", "65");
+        CliRun many = cli("worker", "--data", data(), "--workers", "65");
         assertThat(many.exit()).isEqualTo(2);
         assertThat(many.err()).isEqualTo("error: --workers must be in [0, 64], was 65\n");
-        Run fresh = cli("worker", "--data", tmp.resolve("nothing").toString());
+        CliRun fresh = cli("worker", "--data", tmp.resolve("nothing").toString());
         assertThat(fresh.exit()).isEqualTo(3);
         assertThat(fresh.err()).startsWith("error: data dir ").contains("is not initialised");
     }

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.registry.AccessToken;
 import io.corral.cloud.registry.SqliteTokenStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.corral.cloud.testkit.CliRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TokenCliTest {
     private static final Pattern TOKEN = Pattern.compile("access token: ([A-Za-z0-9_-]{43})\nid ([0-9a-f]{16}), ");
@@ -25,14 +23,8 @@ class TokenCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CloudCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        return new Run(cli.execute(args), out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.corralCloud(args);
     }
 
     private String data() {
@@ -52,7 +44,7 @@ class TokenCliTest {
 
     @Test
     void create_prints_a_working_token_once_with_its_id() {
-        Run run = cli("token", "create", "--data", data(), "--owner", "alice");
+        CliRun run = cli("token", "create", "--data", data(), "--owner", "alice");
 
         assertThat(run.exit()).as(run.err()).isZero();
         Matcher m = TOKEN.matcher(run.out());
@@ -68,7 +60,7 @@ class TokenCliTest {
     @Test
     void create_with_admin_and_expiry_prints_json() throws Exception {
         Instant before = Instant.now();
-        Run run = cli("token", "create", "--data", data(), "--owner", "ops", "--admin", "--expires-in", "12h", "--json");
+        CliRun run = cli("token", "create", "--data", data(), "--owner", "ops", "--admin", "--expires-in", "12h", "--json");
 
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = JSON.readTree(run.out());
@@ -83,8 +75,8 @@ class TokenCliTest {
 
     @Test
     void a_malformed_or_out_of_range_expiry_is_a_usage_error_naming_the_option() {
-        Run malformed = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "soon");
-        Run tooLong = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "3651d");
+        CliRun malformed = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "soon");
+        CliRun tooLong = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "3651d");
 
         assertThat(malformed.exit()).isEqualTo(2);
         assertThat(malformed.err()).startsWith("error: Invalid value for option '--expires-in': 'soon' is not a duration "
@@ -95,14 +87,14 @@ class TokenCliTest {
 
     @Test
     void list_shows_ids_and_states_never_tokens_and_revoke_takes_effect() throws Exception {
-        Run first = cli("token", "create", "--data", data(), "--owner", "alice");
+        CliRun first = cli("token", "create", "--data", data(), "--owner", "alice");
         Matcher m = TOKEN.matcher(first.out());
         assertThat(m.find()).isTrue();
         cli("token", "create", "--data", data(), "--owner", "bob", "--admin");
 
-        Run revoke = cli("token", "revoke", "--data", data(), m.group(2));
-        Run table = cli("token", "list", "--data", data());
-        Run aliceJson = cli("token", "list", "--data", data(), "--owner", "alice", "--json");
+        CliRun revoke = cli("token", "revoke", "--data", data(), m.group(2));
+        CliRun table = cli("token", "list", "--data", data());
+        CliRun aliceJson = cli("token", "list", "--data", data(), "--owner", "alice", "--json");
 
         assertThat(revoke.exit()).as(revoke.err()).isZero();
         assertThat(revoke.out()).startsWith("revoked token " + m.group(2) + " of owner alice (at ");
@@ -120,7 +112,7 @@ class TokenCliTest {
 
     @Test
     void revoking_an_unknown_id_exits_3_with_the_id() {
-        Run run = cli("token", "revoke", "--data", data(), "0000000000000000");
+        CliRun run = cli("token", "revoke", "--data", data(), "0000000000000000");
 
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.err()).isEqualTo("error: no access token has id '0000000000000000'\n");
@@ -129,7 +121,7 @@ class TokenCliTest {
     @Test
     void token_commands_refuse_a_data_dir_that_is_not_initialised() {
         String other = tmp.resolve("typo").toString();
-        Run run = cli("token", "create", "--data", other, "--owner", "alice");
+        CliRun run = cli("token", "create", "--data", other, "--owner", "alice");
 
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.err()).isEqualTo("error: data dir " + other + " is not initialised; run: corral-cloud init --data "

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.corral.cloud.admission.AdmissionMode;
 import io.corral.cloud.admission.AdmissionSettings;
 import io.corral.cloud.admission.AdmissionStats;
+import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.ConnectionState;
 import io.corral.device.Device;
-import io.corral.protocol.Limits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ class AdmissionQueueEndToEndTest {
     void devices_the_rate_holds_back_wait_in_the_queue_and_all_connect_with_one_handshake_each() throws Exception {
         AdmissionSettings slow = AdmissionSettings.builder().mode(AdmissionMode.STATIC).rate(4).burst(1)
                 .maxInFlight(2).perSourceInFlight(2).queueWait(Duration.ofSeconds(20)).build();
-        try (SdkCloud sdk = new SdkCloud(dataDir, Limits.DEFAULTS, 0, b -> b.admission(slow))) {
+        try (TestCloud sdk = TestCloud.builder().dataDir(dataDir).configure(b -> b.admission(slow)).start()) {
             List<Device> devices = new ArrayList<>();
             for (int i = 0; i < DEVICES; i++) {
                 devices.add(sdk.device(sdk.pskCredentials("alice")));

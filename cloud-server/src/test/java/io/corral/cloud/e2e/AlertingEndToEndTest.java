@@ -15,8 +15,8 @@ import io.corral.cloud.ops.PageReceiver;
 import io.corral.cloud.ops.Route;
 import io.corral.cloud.ops.RuleId;
 import io.corral.cloud.testkit.Await;
+import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.Device;
-import io.corral.protocol.Limits;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,8 +55,8 @@ class AlertingEndToEndTest {
         AlertConfig alerts = AlertConfig.builder().evaluationInterval(Duration.ofMillis(200))
                 .devicesDrop(0.10, Duration.ofSeconds(3), 5).build();
         try (PageReceiver pager = new PageReceiver();
-             SdkCloud sdk = new SdkCloud(dataDir, Limits.DEFAULTS, 0, b -> b.httpHost("127.0.0.1").httpPort(0)
-                     .alerts(alerts).pageUrl(pager.url()).pageRoutingKey("e2e-key"))) {
+             TestCloud sdk = TestCloud.builder().dataDir(dataDir).http().configure(b -> b
+                     .alerts(alerts).pageUrl(pager.url()).pageRoutingKey("e2e-key")).start()) {
             Cloud cloud = sdk.cloud();
             List<Device> devices = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -114,8 +114,8 @@ class AlertingEndToEndTest {
         AdmissionSettings slow = AdmissionSettings.builder().mode(AdmissionMode.STATIC).rate(1).burst(1).maxInFlight(1)
                 .build();
         try (PageReceiver tickets = new PageReceiver();
-             SdkCloud sdk = new SdkCloud(dataDir, Limits.DEFAULTS, 0, b -> b.admission(slow).alerts(alerts)
-                     .ticketUrl(tickets.url()))) {
+             TestCloud sdk = TestCloud.builder().dataDir(dataDir).configure(b -> b.admission(slow).alerts(alerts)
+                     .ticketUrl(tickets.url())).start()) {
             List<Thread> herd = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 Device device = sdk.device(sdk.pskCredentials("alice"));
@@ -141,7 +141,7 @@ class AlertingEndToEndTest {
 
     @Test
     void status_page_needs_no_token_and_incidents_survive_a_restart() throws Exception {
-        try (SdkCloud sdk = new SdkCloud(dataDir, Limits.DEFAULTS, 0, b -> b.httpHost("127.0.0.1").httpPort(0))) {
+        try (TestCloud sdk = TestCloud.builder().dataDir(dataDir).http().start()) {
             HttpResponse<String> json = get(sdk.cloud(), "/v1/status");
             assertThat(json.statusCode()).isEqualTo(200);
             JsonNode body = JSON.readTree(json.body());

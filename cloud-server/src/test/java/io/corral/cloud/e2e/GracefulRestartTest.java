@@ -3,40 +3,26 @@ package io.corral.cloud.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.cloud.Cloud;
-import io.corral.device.ConnectionListener;
+import io.corral.cloud.testkit.ConnectionStates;
+import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.ConnectionState;
 import io.corral.device.Device;
 import io.corral.device.DeviceCredentials;
 import io.corral.device.Event;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A planned restart: the cloud saves its DTLS connections on close and loads them at start. */
 class GracefulRestartTest {
-    @TempDir
-    Path data;
-    private SdkCloud cloud;
-
-    @BeforeEach
-    void start() {
-        cloud = new SdkCloud(data);
-    }
-
-    @AfterEach
-    void stop() {
-        cloud.close();
-    }
+    @AutoClose
+    private TestCloud cloud = TestCloud.builder().start();
 
     @Test
     void a_restart_too_short_for_the_device_to_notice_keeps_it_online_with_its_subscriptions() throws Exception {
-        int port = cloud.address().getPort();
         DeviceCredentials credentials = cloud.rpkCredentials("alice");
         Device device = cloud.device(credentials, b -> b.keepalive(Duration.ofSeconds(30)));
         device.function("led", arg -> 7);
@@ -44,8 +30,8 @@ class GracefulRestartTest {
         device.subscribe("news/", received::add);
         device.connect();
 
-        cloud.stopCloud();
-        cloud.start(port);
+        cloud.stop();
+        cloud.startAgain();
 
         // The device never noticed (its next ping is 30 s away) and never said hello to this cloud.
         assertThat(device.state()).isEqualTo(ConnectionState.CONNECTED);
@@ -59,32 +45,20 @@ class GracefulRestartTest {
 
     @Test
     void after_a_planned_restart_devices_resume_their_sessions_and_no_full_handshake_is_needed() throws Exception {
-        int port = cloud.address().getPort();
-        BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-        Device device = cloud.device(cloud.rpkCredentials("alice"), b -> b.keepalive(Duration.ofSeconds(1))
-                .pingTimeout(Duration.ofMillis(800)).reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        Device device = cloud.device(cloud.rpkCredentials("alice"), TestCloud.QUICK_RECONNECT);
         device.function("led", arg -> 7);
-        device.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void onStateChanged(ConnectionState previous, ConnectionState current, Throwable cause) {
-                states.add(current);
-            }
-
-        });
+        ConnectionStates states = ConnectionStates.of(device);
         device.connect();
         states.clear();
 
-        cloud.stopCloud();
-        assertThat(data.resolve(Cloud.CONNECTIONS_FILE)).exists();
-        assertThat(states.poll(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.WAITING_TO_RECONNECT);
+        cloud.stop();
+        assertThat(cloud.dataDir().resolve(Cloud.CONNECTIONS_FILE)).exists();
+        assertThat(states.next(Duration.ofSeconds(20))).isEqualTo(ConnectionState.WAITING_TO_RECONNECT);
         Thread.sleep(1500); // the device tries, and fails, while the cloud is down
-        cloud.start(port);
-        assertThat(data.resolve(Cloud.CONNECTIONS_FILE)).as("loaded once, then gone").doesNotExist();
+        cloud.startAgain();
+        assertThat(cloud.dataDir().resolve(Cloud.CONNECTIONS_FILE)).as("loaded once, then gone").doesNotExist();
 
-        ConnectionState state;
-        do {
-            state = states.poll(30, TimeUnit.SECONDS);
-        } while (state != null && state != ConnectionState.CONNECTED);
+        ConnectionState state = states.await(ConnectionState.CONNECTED, Duration.ofSeconds(30));
         assertThat(state).isEqualTo(ConnectionState.CONNECTED);
         assertThat(cloud.cloud().handshakeStats().fullCompleted()).isZero();
         assertThat(cloud.cloud().handshakeStats().resumedCompleted()).isEqualTo(1);

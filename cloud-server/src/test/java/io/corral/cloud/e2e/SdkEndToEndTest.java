@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.coap.DeviceCallException;
 import io.corral.cloud.coap.LiveSession;
+import io.corral.cloud.testkit.ConnectionStates;
+import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.ConnectionListener;
 import io.corral.device.ConnectionState;
 import io.corral.device.Device;
@@ -13,7 +15,6 @@ import io.corral.device.DeviceException;
 import io.corral.device.Event;
 import io.corral.protocol.Limits;
 import io.corral.protocol.VariableType;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,28 +25,15 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The real device SDK against the real cloud: DTLS on loopback, registry in a SQLite file. */
 class SdkEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path dataDir;
-    private SdkCloud cloud;
-
-    @BeforeEach
-    void start() {
-        cloud = new SdkCloud(dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        cloud.close();
-    }
+    @AutoClose
+    private TestCloud cloud = TestCloud.builder().start();
 
     @Test
     void rpk_and_psk_devices_connect_and_the_cloud_lists_their_sessions() {
@@ -66,7 +54,7 @@ class SdkEndToEndTest {
         var strangerKeys = io.corral.cloud.registry.CloudKeys.generateP256();
         DeviceCredentials stranger = DeviceCredentials.rpk(registered.deviceId(),
                 strangerKeys.getPrivate().getEncoded(), strangerKeys.getPublic().getEncoded(), "127.0.0.1",
-                cloud.address().getPort(), cloud.cloud().publicKeySpki());
+                cloud.coapAddress().getPort(), cloud.cloud().publicKeySpki());
         assertRefused(cloud.device(stranger));
     }
 
@@ -74,14 +62,14 @@ class SdkEndToEndTest {
     void a_wrong_psk_is_refused_with_a_typed_authentication_error() {
         DeviceCredentials registered = cloud.pskCredentials("alice");
         DeviceCredentials wrong = DeviceCredentials.psk(registered.deviceId(), "not-the-key", "127.0.0.1",
-                cloud.address().getPort(), null);
+                cloud.coapAddress().getPort(), null);
         assertRefused(cloud.device(wrong));
     }
 
     @Test
     void an_unknown_psk_identity_is_refused_with_a_typed_authentication_error() {
         DeviceCredentials unknown = DeviceCredentials.psk(io.corral.protocol.DeviceIds.random(), "anything",
-                "127.0.0.1", cloud.address().getPort(), null);
+                "127.0.0.1", cloud.coapAddress().getPort(), null);
         assertRefused(cloud.device(unknown));
     }
 
@@ -159,7 +147,7 @@ class SdkEndToEndTest {
     void each_limit_answers_its_code_and_the_session_stays_usable() throws Exception {
         cloud.close();
         // A strict cloud; the device itself checks generous limits so that the requests reach the cloud.
-        cloud = new SdkCloud(dataDir, new Limits(16, 32, 1024, 64, 0.001, 2, 2), 0);
+        cloud = TestCloud.builder().limits(new Limits(16, 32, 1024, 64, 0.001, 2, 2)).start();
         Limits generous = new Limits(64, 1024, 1024, 64, 1000, 1000, 100);
         Device device = cloud.device(cloud.pskCredentials("alice"), b -> b.limits(generous));
         device.function("boom", arg -> {
@@ -253,28 +241,17 @@ class SdkEndToEndTest {
     @Test
     void after_a_cloud_restart_on_the_same_data_and_port_the_device_reconnects_by_itself() throws Exception {
         DeviceCredentials credentials = cloud.rpkCredentials("alice");
-        int port = cloud.address().getPort();
-        BlockingQueue<ConnectionState> states = new LinkedBlockingQueue<>();
-        Device device = cloud.device(credentials, b -> b.keepalive(Duration.ofSeconds(1))
-                .pingTimeout(Duration.ofMillis(800)).reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        Device device = cloud.device(credentials, TestCloud.QUICK_RECONNECT);
         device.function("led", arg -> 7);
-        device.addConnectionListener(new ConnectionListener() {
-            @Override
-            public void onStateChanged(ConnectionState previous, ConnectionState current, Throwable cause) {
-                states.add(current);
-            }
-        });
+        ConnectionStates states = ConnectionStates.of(device);
         device.connect();
         states.clear();
 
-        cloud.stopCloud();
-        assertThat(states.poll(20, TimeUnit.SECONDS)).isEqualTo(ConnectionState.WAITING_TO_RECONNECT);
-        cloud.start(port);
+        cloud.stop();
+        assertThat(states.next(Duration.ofSeconds(20))).isEqualTo(ConnectionState.WAITING_TO_RECONNECT);
+        cloud.startAgain();
 
-        ConnectionState state;
-        do {
-            state = states.poll(30, TimeUnit.SECONDS);
-        } while (state != null && state != ConnectionState.CONNECTED);
+        ConnectionState state = states.await(ConnectionState.CONNECTED, Duration.ofSeconds(30));
         assertThat(state).isEqualTo(ConnectionState.CONNECTED);
         assertThat(cloud.cloud().callFunction(device.id(), "led", "", WAIT).get()).isEqualTo(7);
     }

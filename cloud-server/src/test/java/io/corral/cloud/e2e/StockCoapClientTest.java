@@ -2,40 +2,28 @@ package io.corral.cloud.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.DeviceCredentials;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A PSK device driven by libcoap's stock {@code coap-client} (Debian package libcoap3-bin, installed by .ci/run):
  * the key is the PSK text as written in the credential file. Fails, rather than skips, when the tool is missing.
  */
 class StockCoapClientTest {
-    @TempDir
-    Path dataDir;
-    private SdkCloud cloud;
-
-    @BeforeEach
-    void start() {
-        cloud = new SdkCloud(dataDir);
-    }
-
-    @AfterEach
-    void stop() {
-        cloud.close();
-    }
+    @AutoClose
+    private TestCloud cloud = TestCloud.builder().start();
 
     @Test
     void coap_client_with_the_psk_text_says_hello_and_reads_the_time() throws Exception {
         DeviceCredentials credentials = cloud.pskCredentials("alice");
-        String uri = "coaps://127.0.0.1:" + cloud.address().getPort();
+        String uri = "coaps://127.0.0.1:" + cloud.coapAddress().getPort();
 
         String hello = coapClient(credentials, "-m", "post", "-e", "{\"fw\":\"1.0\",\"product\":\"cli\"}", uri + "/h");
         assertThat(hello).contains("\"keepalive\":30");

@@ -8,6 +8,7 @@ import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.model.MqttSettings;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.testkit.Await;
+import io.corral.cloud.testkit.InMemoryDeviceRegistry;
 import io.corral.cloud.testkit.Mosquitto;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
@@ -51,7 +52,8 @@ class MqttIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        cloud = TestCloud.withIntegrations(dir.resolve("data"), WebhookIntegrationTest.FAST);
+        cloud = TestCloud.builder().dataDir(dir.resolve("data")).registry(new InMemoryDeviceRegistry())
+                .limits(TestCloud.UNLIMITED).configure(b -> b.integrations(WebhookIntegrationTest.FAST)).start();
         device = cloud.pskDevice("alice");
         device.hello();
     }

@@ -12,13 +12,11 @@ import io.corral.cloud.integrations.InjectedFaults;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.model.IntegrationSpec;
 import io.corral.cloud.integrations.model.WebhookSettings;
-import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.Device;
-import io.corral.device.DeviceCredentials;
-import io.corral.protocol.DeviceIds;
+import io.corral.protocol.Limits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,20 +67,19 @@ class IncidentReplayTest {
                 .workerDown(Duration.ofSeconds(15), 3, Duration.ofSeconds(20)).build();
         try (PageReceiver pager = new PageReceiver();
              HttpSink sink = HttpSink.start(16);
-             Cloud cloud = Cloud.builder().dataDir(dir.resolve("data")).coapHost("127.0.0.1").coapPort(0)
-                     .httpHost("127.0.0.1").httpPort(0).limits(TestCloud.UNLIMITED)
-                     .integrations(faults.applyTo(IntegrationSettings.builder().workers(3)).build())
-                     .alerts(alerts).pageUrl(pager.url()).pageRoutingKey("replay").build()) {
+             TestCloud test = TestCloud.builder().dataDir(dir.resolve("data")).http().limits(TestCloud.UNLIMITED)
+                     .configure(b -> b.integrations(faults.applyTo(IntegrationSettings.builder().workers(3)).build())
+                             .alerts(alerts).pageUrl(pager.url()).pageRoutingKey("replay")).start()) {
+            Cloud cloud = test.cloud();
             sink.respondWith(r -> {
                 sunk.add(r.form().get("data"));
                 return HttpSink.Answer.ok("ok");
             });
-            cloud.start();
             cloud.integrations().store().create("alice", IntegrationSpec.builder().eventPrefix("temp")
                     .target(WebhookSettings.builder().url(sink.url("/in")).build()).build());
             try {
                 for (int d = 0; d < DEVICES; d++) {
-                    Device device = device(cloud);
+                    Device device = device(test);
                     devices.add(device);
                     device.connect();
                     publishers.add(publishUntilStopped(device, "d" + d + "-", flowing, acknowledged,
@@ -149,16 +146,10 @@ class IncidentReplayTest {
         }
     }
 
-    /** A PSK device of alice, registered in the cloud, on virtual threads. */
-    private static Device device(Cloud cloud) {
-        String id = DeviceIds.random();
-        String psk = CloudKeys.newPsk();
-        cloud.registry().ensureOwner("alice");
-        cloud.registry().createPskDevice(id, "alice", "replay-" + id, psk);
-        return Device.builder().credentials(DeviceCredentials.psk(id, psk, "127.0.0.1", cloud.coapAddress().getPort(),
-                        cloud.publicKeySpki()))
-                .threadFactory(Thread.ofVirtual().factory()).handshakeTimeout(Duration.ofSeconds(10))
-                .requestTimeout(Duration.ofSeconds(20)).build();
+    /** A PSK device of alice, registered in the cloud, on virtual threads; it checks the default limits itself. */
+    private static Device device(TestCloud cloud) {
+        return cloud.device(cloud.pskCredentials("alice"), b -> b.handshakeTimeout(Duration.ofSeconds(10))
+                .requestTimeout(Duration.ofSeconds(20)).limits(Limits.DEFAULTS));
     }
 
     /** Publishes {@code prefix0}, {@code prefix1}, ... with acknowledgement, about 40 a second, until stopped. */

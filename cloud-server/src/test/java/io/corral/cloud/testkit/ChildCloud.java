@@ -186,9 +186,8 @@ public final class ChildCloud implements AutoCloseable {
                 .retry(new RetryPolicy(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofHours(1)))
                 .circuitBreaker(5, Duration.ofMillis(200), Duration.ofSeconds(1))
                 .build();
-        Cloud cloud = Cloud.builder().dataDir(Path.of(args[0])).coapHost("127.0.0.1")
-                .coapPort(Integer.parseInt(args[1])).limits(TestCloud.UNLIMITED).integrations(settings).build();
-        cloud.start();
+        Cloud cloud = TestCloud.builder().dataDir(Path.of(args[0])).coapPort(Integer.parseInt(args[1]))
+                .limits(TestCloud.UNLIMITED).configure(b -> b.integrations(settings)).start().cloud();
         System.out.println("READY " + cloud.coapAddress().getPort() + " pid " + ProcessHandle.current().pid());
         System.out.flush();
         FdWatchdog fds = cloud.integrations().fdWatchdog();

@@ -1,4 +1,4 @@
-package io.corral.cloud.api;
+package io.corral.cloud.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A Server-Sent Events reader for tests: a virtual thread reads the stream line by line and queues each message
  * (the lines up to a blank line); a comment line is a message of its own.
  */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
     private static final long WAIT_SECONDS = 20;
 
     private final HttpResponse<InputStream> response;
@@ -32,7 +32,7 @@ final class SseClient implements AutoCloseable {
         this.reader = Thread.ofVirtual().name("sse-test-reader").start(this::read);
     }
 
-    static SseClient open(HttpClient http, HttpRequest request) {
+    public static SseClient open(HttpClient http, HttpRequest request) {
         try {
             return new SseClient(http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {
@@ -43,11 +43,11 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    int status() {
+    public int status() {
         return response.statusCode();
     }
 
-    HttpResponse<InputStream> response() {
+    public HttpResponse<InputStream> response() {
         return response;
     }
 
@@ -75,12 +75,12 @@ final class SseClient implements AutoCloseable {
     }
 
     /** Whether the server ends the stream, waiting up to the safety deadline. */
-    boolean ended() throws InterruptedException {
+    public boolean ended() throws InterruptedException {
         return ended.await(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 
     /** The next message that is not a comment, or fails after the safety deadline. */
-    List<String> nextEvent() throws InterruptedException {
+    public List<String> nextEvent() throws InterruptedException {
         while (true) {
             List<String> message = next();
             if (!message.getFirst().startsWith(":")) {
@@ -90,7 +90,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next message, comment or not. */
-    List<String> next() throws InterruptedException {
+    public List<String> next() throws InterruptedException {
         List<String> message = messages.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         if (message == null) {
             throw new AssertionError("no server-sent message within " + WAIT_SECONDS + " s");
@@ -99,7 +99,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next comment line, skipping events. */
-    String nextComment() throws InterruptedException {
+    public String nextComment() throws InterruptedException {
         while (true) {
             List<String> message = next();
             if (message.getFirst().startsWith(":")) {

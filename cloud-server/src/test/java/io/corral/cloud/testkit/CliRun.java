@@ -1,0 +1,30 @@
+package io.corral.cloud.testkit;
+
+import io.corral.cloud.cli.CloudCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/**
+ * The CLI harness: one run of a Picocli command line in this JVM, as a person would type it, with what it printed
+ * on standard output and standard error and its exit code.
+ *
+ * @param exit the exit code {@link CommandLine#execute} returned
+ * @param out  everything the command printed to its standard output
+ * @param err  everything the command printed to its standard error
+ */
+public record CliRun(int exit, String out, String err) {
+
+    /** Runs {@code corral-cloud ARGS}. */
+    public static CliRun corralCloud(String... args) {
+        return execute(CloudCli.commandLine(), args);
+    }
+
+    /** Runs {@code args} on a fresh command line, such as {@code SimulatorCli.commandLine()}. */
+    public static CliRun execute(CommandLine commandLine, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = commandLine.setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new CliRun(exit, out.toString(), err.toString());
+    }
+}
