@@ -1,10 +1,10 @@
 package io.corral.cloud.api;
 
-import static io.corral.cloud.ops.PageReceiver.slack;
+import static io.corral.cloud.testkit.PageReceiver.slack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.cloud.ops.AlertConfig;
-import io.corral.cloud.ops.PageReceiver;
+import io.corral.cloud.testkit.PageReceiver;
 import io.corral.cloud.ops.RuleId;
 import io.corral.cloud.testkit.ApiClient;
 import io.corral.cloud.testkit.TestCloud;

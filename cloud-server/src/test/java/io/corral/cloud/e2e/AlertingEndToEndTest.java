@@ -1,6 +1,6 @@
 package io.corral.cloud.e2e;
 
-import static io.corral.cloud.ops.PageReceiver.pagerDuty;
+import static io.corral.cloud.testkit.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +11,7 @@ import io.corral.cloud.admission.AdmissionMode;
 import io.corral.cloud.admission.AdmissionSettings;
 import io.corral.cloud.ops.AlertConfig;
 import io.corral.cloud.ops.AlertConfigException;
-import io.corral.cloud.ops.PageReceiver;
+import io.corral.cloud.testkit.PageReceiver;
 import io.corral.cloud.ops.Route;
 import io.corral.cloud.ops.RuleId;
 import io.corral.cloud.testkit.Await;

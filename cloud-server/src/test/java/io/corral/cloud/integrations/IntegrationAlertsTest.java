@@ -1,21 +1,19 @@
 package io.corral.cloud.integrations;
 
-import static io.corral.cloud.ops.PageReceiver.pagerDuty;
+import static io.corral.cloud.testkit.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.cloud.integrations.delivery.RetryPolicy;
 import io.corral.cloud.integrations.delivery.WorkerHooks;
 import io.corral.cloud.integrations.model.Delivery;
-import io.corral.cloud.integrations.model.IntegrationSpec;
-import io.corral.cloud.integrations.model.WebhookSettings;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.ops.AlertConfig;
 import io.corral.cloud.ops.Ops;
-import io.corral.cloud.ops.PagerDutyNotifier;
-import io.corral.cloud.ops.PageReceiver;
 import io.corral.cloud.ops.RuleId;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
+import io.corral.cloud.testkit.PageReceiver;
+import io.corral.cloud.testkit.TestOps;
+import io.corral.cloud.testkit.TestPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -23,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,50 +31,36 @@ import org.junit.jupiter.api.io.TempDir;
 class IntegrationAlertsTest {
     @TempDir
     Path dataDir;
-    private SqliteIntegrationDatabase db;
+    private TestPipeline pipeline;
+    private TestOps alerting;
     private HttpSink sink;
-    private Integrations integrations;
     private PageReceiver pager;
     private Ops ops;
 
-    @BeforeEach
-    void open() {
-        db = SqliteIntegrationDatabase.open(dataDir);
-        sink = HttpSink.start(16);
-        pager = new PageReceiver();
-    }
-
     @AfterEach
     void close() {
-        if (ops != null) {
-            ops.close();
+        if (alerting != null) {
+            alerting.close();
         }
-        if (integrations != null) {
-            integrations.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
-        db.close();
-        sink.close();
-        pager.close();
     }
 
     private void start(int workers, WorkerHooks hooks, UnaryOperator<AlertConfig.Builder> alerts) {
-        integrations = Integrations.builder().queue(db.queue()).store(db.integrations()).hookPublisher(e -> { })
-                .settings(IntegrationSettings.builder().workers(workers).batchSize(8)
-                        .hangTimeout(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+        pipeline = TestPipeline.builder().workers(workers).settings(s -> s.hangTimeout(Duration.ofSeconds(1))
                         .retry(new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMinutes(5)))
-                        .hooks(hooks).build())
-                .build();
-        integrations.store().create("alice", IntegrationSpec.builder().eventPrefix("temp")
-                .target(WebhookSettings.builder().url(sink.url("/in")).build()).build());
-        ops = Ops.builder().signals(integrations.opsSignals()).source("test-cloud")
-                .config(alerts.apply(AlertConfig.builder().evaluationInterval(Duration.ofMillis(200))).build())
-                .pageNotifier(new PagerDutyNotifier(pager.url(), "k", null))
-                .notifierRetry(3, Duration.ofMillis(50), Duration.ofMillis(100)).build();
-        ops.start();
+                        .hooks(hooks))
+                .start(dataDir);
+        sink = pipeline.sink();
+        alerting = new TestOps(pipeline.signals(), alerts,
+                b -> b.notifierRetry(3, Duration.ofMillis(50), Duration.ofMillis(100)));
+        pager = alerting.pager();
+        ops = alerting.ops();
     }
 
     private Set<String> publish(int n) {
-        return HandOffs.temperatures(integrations, n);
+        return pipeline.publish(n);
     }
 
     @Test
@@ -109,8 +92,8 @@ class IntegrationAlertsTest {
     @Test
     void a_webhook_that_keeps_failing_pages_a_delivery_backlog_until_it_drains() {
         AtomicBoolean down = new AtomicBoolean(true);
-        sink.respondWith(r -> down.get() ? new HttpSink.Answer(503, "down", Duration.ZERO) : HttpSink.Answer.ok("ok"));
         start(2, WorkerHooks.NONE, c -> c.deliveryBacklog(Duration.ofSeconds(1)));
+        sink.respondWith(r -> down.get() ? new HttpSink.Answer(503, "down", Duration.ZERO) : HttpSink.Answer.ok("ok"));
         Set<String> ids = publish(20);
 
         PageReceiver.Received page = pager.await(pagerDuty("trigger", RuleId.DELIVERY_BACKLOG),

@@ -2,28 +2,21 @@ package io.corral.cloud.integrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.corral.cloud.events.Event;
 import io.corral.cloud.integrations.delivery.WorkerHooks;
 import io.corral.cloud.integrations.model.Delivery;
-import io.corral.cloud.integrations.model.IntegrationSpec;
-import io.corral.cloud.integrations.model.WebhookSettings;
 import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
+import io.corral.cloud.testkit.TestPipeline;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,24 +29,17 @@ class WorkerFailureTest {
 
     @TempDir
     Path dataDir;
+    private TestPipeline pipeline;
     private SqliteIntegrationDatabase db;
     private HttpSink sink;
     private Integrations integrations;
     private final List<String> replaced = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void open() {
-        db = SqliteIntegrationDatabase.open(dataDir);
-        sink = HttpSink.start(16);
-    }
-
     @AfterEach
     void close() {
-        if (integrations != null) {
-            integrations.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
-        db.close();
-        sink.close();
     }
 
     /**
@@ -61,21 +47,20 @@ class WorkerFailureTest {
      *                    purpose, long elsewhere so that a healthy worker starved of CPU is never taken for hung
      */
     private void start(WorkerHooks hooks, Duration hangTimeout) {
-        integrations = Integrations.builder().queue(db.queue()).store(db.integrations()).hookPublisher(e -> { })
-                .settings(IntegrationSettings.builder().workers(2).batchSize(8).hangTimeout(hangTimeout)
-                        .pollInterval(Duration.ofMillis(50)).hooks(hooks).build())
+        pipeline = TestPipeline.builder().workers(2).settings(s -> s.hangTimeout(hangTimeout).hooks(hooks))
                 .listener(new IntegrationListener() {
                     @Override
                     public void onWorkerReplaced(String workerId, String reason) {
                         replaced.add(workerId + ": " + reason);
                     }
-                }).build();
-        integrations.store().create("alice", IntegrationSpec.builder().eventPrefix("temp")
-                .target(WebhookSettings.builder().url(sink.url("/in")).build()).build());
+                }).start(dataDir);
+        db = pipeline.db();
+        sink = pipeline.sink();
+        integrations = pipeline.integrations();
     }
 
     private Set<String> publish() {
-        return HandOffs.temperatures(integrations, EVENTS);
+        return pipeline.publish(EVENTS);
     }
 
     private void assertAllDelivered(Set<String> ids) {

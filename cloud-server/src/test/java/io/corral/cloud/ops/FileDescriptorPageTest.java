@@ -1,14 +1,15 @@
 package io.corral.cloud.ops;
 
-import static io.corral.cloud.ops.PageReceiver.pagerDuty;
 import static io.corral.cloud.ops.StatusJson.component;
 import static io.corral.cloud.ops.StatusJson.latestIncident;
 import static io.corral.cloud.ops.StatusJson.rule;
+import static io.corral.cloud.testkit.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.ChildCloud;
+import io.corral.cloud.testkit.PageReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

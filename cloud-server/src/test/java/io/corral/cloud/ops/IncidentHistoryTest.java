@@ -1,8 +1,9 @@
 package io.corral.cloud.ops;
 
-import static io.corral.cloud.ops.PageReceiver.pagerDuty;
+import static io.corral.cloud.testkit.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.testkit.PageReceiver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.corral.cloud.ops;
 
-import static io.corral.cloud.ops.PageReceiver.pagerDuty;
 import static io.corral.cloud.ops.StatusJson.component;
 import static io.corral.cloud.ops.StatusJson.latestIncident;
 import static io.corral.cloud.ops.StatusJson.rule;
+import static io.corral.cloud.testkit.PageReceiver.pagerDuty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +14,7 @@ import io.corral.cloud.integrations.model.IntegrationSpec;
 import io.corral.cloud.integrations.model.WebhookSettings;
 import io.corral.cloud.testkit.Await;
 import io.corral.cloud.testkit.HttpSink;
+import io.corral.cloud.testkit.PageReceiver;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.Device;
 import io.corral.protocol.Limits;

@@ -50,6 +50,8 @@ public final class TestCloud implements AutoCloseable {
     private final DeviceRegistry registry;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private volatile Cloud cloud;
+    /** The CoAP port the first cloud bound, so that {@link #startAgain()} binds the same. */
+    private final int coapPort;
     private ApiClient api;
 
     private TestCloud(Builder settings) {
@@ -67,6 +69,7 @@ public final class TestCloud implements AutoCloseable {
             ownsDataDir = true;
         }
         cloud = startCloud(settings.coapPort);
+        coapPort = cloud.coapAddress().getPort();
     }
 
     /** A builder: SQLite in a temp dir of its own, CoAP/DTLS on an ephemeral loopback port, default limits. */
@@ -139,7 +142,7 @@ public final class TestCloud implements AutoCloseable {
 
     /** Starts a new cloud on the same storage, settings and CoAP port as the one {@link #stop()} stopped. */
     public void startAgain() {
-        cloud = startCloud(cloud.coapAddress().getPort());
+        cloud = startCloud(coapPort);
     }
 
     /** A token issued as {@code corral-cloud token create} issues it: from another connection to the database. */

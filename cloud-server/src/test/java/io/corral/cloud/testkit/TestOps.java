@@ -1,26 +1,44 @@
-package io.corral.cloud.ops;
+package io.corral.cloud.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.corral.cloud.ops.AlertConfig;
+import io.corral.cloud.ops.Component;
+import io.corral.cloud.ops.Notification;
+import io.corral.cloud.ops.Notifier;
+import io.corral.cloud.ops.Ops;
+import io.corral.cloud.ops.OpsSignals;
+import io.corral.cloud.ops.PagerDutyNotifier;
+import io.corral.cloud.ops.RuleId;
+import io.corral.cloud.ops.Severity;
+import io.corral.cloud.ops.SlackNotifier;
+import io.corral.cloud.ops.StatusReport;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
-/** Builds an {@link Ops} against real receivers with short windows, so a rule test takes seconds. */
-final class OpsFixture implements AutoCloseable {
-    static final Duration INTERVAL = Duration.ofMillis(200);
+/**
+ * A started {@link Ops} (the alert evaluator) on the signals a test gives it, evaluating every 200 ms so that a
+ * rule test takes seconds, paging a real {@link PageReceiver} ({@link #pager()}, PagerDuty's format) and
+ * ticketing another ({@link #slack()}, Slack's format). Closing it closes the evaluator and the receivers.
+ */
+public final class TestOps implements AutoCloseable {
+    /** How often the rules are evaluated. */
+    public static final Duration INTERVAL = Duration.ofMillis(200);
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
-    final PageReceiver pager = new PageReceiver();
-    final PageReceiver slack = new PageReceiver();
-    final Ops ops;
+    private final PageReceiver pager = new PageReceiver();
+    private final PageReceiver slack = new PageReceiver();
+    private final Ops ops;
 
-    OpsFixture(OpsSignals signals, UnaryOperator<AlertConfig.Builder> config) {
+    /** Rules as {@code config} sets them over an evaluation every {@link #INTERVAL}. */
+    public TestOps(OpsSignals signals, UnaryOperator<AlertConfig.Builder> config) {
         this(signals, config, UnaryOperator.identity());
     }
 
-    OpsFixture(OpsSignals signals, UnaryOperator<AlertConfig.Builder> config, UnaryOperator<Ops.Builder> more) {
+    /** As {@link #TestOps(OpsSignals, UnaryOperator)}, with {@code more} over the {@link Ops} builder. */
+    public TestOps(OpsSignals signals, UnaryOperator<AlertConfig.Builder> config, UnaryOperator<Ops.Builder> more) {
         warmUpNotifiers();
         AlertConfig alerts = config.apply(AlertConfig.builder().evaluationInterval(INTERVAL)).build();
         ops = more.apply(Ops.builder().config(alerts).signals(signals).source("test-cloud")
@@ -50,13 +68,28 @@ final class OpsFixture implements AutoCloseable {
         }
     }
 
-    StatusReport.State component(Component component) {
+    public Ops ops() {
+        return ops;
+    }
+
+    /** The receiver of pages. */
+    public PageReceiver pager() {
+        return pager;
+    }
+
+    /** The receiver of tickets. */
+    public PageReceiver slack() {
+        return slack;
+    }
+
+    /** The state the status page shows for {@code component}. */
+    public StatusReport.State component(Component component) {
         return ops.status().components().stream().filter(c -> c.component() == component).findFirst()
                 .orElseThrow().state();
     }
 
     /** The maximum time from a condition holding long enough to the page arriving, as the issue asks. */
-    static Duration pageDeadline() {
+    public static Duration pageDeadline() {
         return INTERVAL.plusSeconds(1);
     }
 
@@ -64,7 +97,7 @@ final class OpsFixture implements AutoCloseable {
      * Asserts that {@code page} came within {@link #pageDeadline()} of {@code conditionHolds} (epoch ms); if not, the
      * message says how the time split between the evaluator (until the incident opened) and the notifier.
      */
-    void assertPagedInTime(PageReceiver.Received page, RuleId rule, long conditionHolds) {
+    public void assertPagedInTime(PageReceiver.Received page, RuleId rule, long conditionHolds) {
         long opened = ops.status().incidents().stream().filter(i -> i.rule() == rule)
                 .mapToLong(i -> i.openedAt().toEpochMilli()).max().orElse(-1);
         assertThat(page.at() - conditionHolds).as("page of %s %d ms after its condition held: fired after %d ms,"

@@ -1,11 +1,10 @@
-package io.corral.cloud.ops;
+package io.corral.cloud.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
+import io.corral.cloud.ops.RuleId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -13,44 +12,42 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
-/** A real HTTP receiver for pages and tickets on loopback: records every JSON body it is sent. */
+/**
+ * A receiver for pages and tickets: an {@link HttpSink} that records every JSON body it accepts with the time it
+ * arrived, answers as PagerDuty's Events API does ({@code 202}), and can refuse the next requests on purpose.
+ */
 public final class PageReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpServer server;
+    private static final String ACCEPTED = "{\"status\":\"success\"}";
+    // One request at a time, as a notifier sends them: what arrived is recorded in the order it was sent.
+    private final HttpSink sink = HttpSink.start(1);
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger attempts = new AtomicInteger();
     private volatile int failStatus = 503;
 
+    /** One accepted notification: when it arrived (epoch ms) and its JSON body. */
     public record Received(long at, JsonNode body) {
     }
 
     public PageReceiver() {
-        try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        server.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
+        sink.respondWith(request -> {
+            long at = System.currentTimeMillis();
             attempts.incrementAndGet();
-            int status;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                status = failStatus;
-            } else {
-                received.add(new Received(System.currentTimeMillis(), JSON.readTree(body)));
-                status = 202;
+                return new HttpSink.Answer(failStatus, ACCEPTED, Duration.ZERO);
             }
-            byte[] answer = "{\"status\":\"success\"}".getBytes();
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            try {
+                received.add(new Received(at, JSON.readTree(request.body())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("a notification that is not JSON: " + request.body(), e);
+            }
+            return new HttpSink.Answer(202, ACCEPTED, Duration.ZERO);
         });
-        server.start();
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v2/enqueue");
+        return URI.create(sink.url("/v2/enqueue"));
     }
 
     /** The next {@code n} requests are answered with {@code status} and not recorded. */
@@ -99,6 +96,6 @@ public final class PageReceiver implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        sink.close();
     }
 }
