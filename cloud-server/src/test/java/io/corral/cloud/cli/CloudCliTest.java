@@ -1,12 +1,13 @@
 package io.corral.cloud.cli;
 
+import static io.corral.cloud.testkit.CliRun.corralCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.registry.CloudKeys;
-import io.corral.cloud.registry.DeviceRecord.CredentialType;
 import io.corral.cloud.registry.DeviceRecord;
+import io.corral.cloud.registry.DeviceRecord.CredentialType;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
 import io.corral.cloud.testkit.CliRun;
 import io.corral.device.DeviceCredentials;
@@ -29,10 +30,6 @@ class CloudCliTest {
         return tmp.resolve("data");
     }
 
-    private static CliRun cli(String... args) {
-        return CliRun.corralCloud(args);
-    }
-
     /** The device id {@code device create} printed. */
     private static String deviceId(CliRun run) {
         Matcher m = DEVICE_ID.matcher(run.out());
@@ -41,7 +38,7 @@ class CloudCliTest {
     }
 
     private String initialisedCloudKey() {
-        CliRun init = cli("init", "--data", data().toString());
+        CliRun init = corralCloud("init", "--data", data().toString());
         assertThat(init.exit()).as(init.err()).isZero();
         return init.out().lines().filter(l -> l.startsWith("cloud public key: ")).findFirst().orElseThrow()
                 .substring("cloud public key: ".length());
@@ -55,7 +52,7 @@ class CloudCliTest {
 
     @Test
     void init_creates_the_registry_and_prints_the_stored_cloud_public_key() {
-        CliRun init = cli("init", "--data", data().toString());
+        CliRun init = corralCloud("init", "--data", data().toString());
 
         assertThat(init.exit()).isZero();
         assertThat(init.err()).isEmpty();
@@ -70,7 +67,7 @@ class CloudCliTest {
     void init_twice_says_so_and_keeps_the_key() {
         String first = initialisedCloudKey();
 
-        CliRun again = cli("init", "--data", data().toString());
+        CliRun again = corralCloud("init", "--data", data().toString());
 
         assertThat(again.exit()).isZero();
         assertThat(again.out()).isEqualTo(data() + " is already initialised\ncloud public key: " + first + "\n");
@@ -81,7 +78,7 @@ class CloudCliTest {
         String cloudKey = initialisedCloudKey();
         Path file = tmp.resolve("device.json");
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "kitchen",
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "kitchen",
                 "--out", file.toString());
 
         assertThat(create.exit()).as(create.err()).isZero();
@@ -105,7 +102,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = tmp.resolve("psk.json");
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
                 "--out", file.toString(), "--cloud-host", "cloud.example", "--cloud-port", "15684");
 
         assertThat(create.exit()).as(create.err()).isZero();
@@ -124,14 +121,14 @@ class CloudCliTest {
     void a_cloud_port_out_of_range_is_rejected_naming_the_flag_and_range() {
         initialisedCloudKey();
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString(), "--cloud-port", "70000");
 
         assertThat(create.exit()).isEqualTo(2);
         assertThat(create.err()).startsWith(
                 "error: Invalid value for option '--cloud-port': port must be in [1, 65535], was 70000\n");
         assertThat(tmp.resolve("d.json")).doesNotExist();
-        CliRun blankHost = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun blankHost = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString(), "--cloud-host", " ");
         assertThat(blankHost.exit()).isEqualTo(2);
         assertThat(blankHost.err()).isEqualTo("error: --cloud-host must be a host name or address, was empty\n");
@@ -139,7 +136,7 @@ class CloudCliTest {
 
     @Test
     void a_coap_port_out_of_range_is_rejected_naming_the_flag_and_range() {
-        CliRun run = cli("run", "--data", data().toString(), "--coap-port", "-1");
+        CliRun run = corralCloud("run", "--data", data().toString(), "--coap-port", "-1");
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).startsWith("error: Invalid value for option '--coap-port': port must be in [0, 65535], was -1\n");
@@ -151,7 +148,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = tmp.resolve("d.json");
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "bad name", "--out", file.toString());
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "bad name", "--out", file.toString());
 
         assertThat(create.exit()).isEqualTo(2);
         assertThat(create.err()).isEqualTo("error: owner name must be 1..64 characters of [A-Za-z0-9._@-], was 'bad name'\n");
@@ -163,7 +160,7 @@ class CloudCliTest {
     void a_bad_device_name_is_rejected_before_the_owner_is_created() {
         initialisedCloudKey();
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "x".repeat(65),
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "x".repeat(65),
                 "--out", tmp.resolve("d.json").toString());
 
         assertThat(create.exit()).isEqualTo(2);
@@ -175,7 +172,7 @@ class CloudCliTest {
 
     @Test
     void device_create_refuses_a_data_dir_that_was_never_initialised() {
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice",
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice",
                 "--out", tmp.resolve("d.json").toString());
 
         assertThat(create.exit()).isEqualTo(3);
@@ -189,7 +186,7 @@ class CloudCliTest {
         initialisedCloudKey();
         Path file = Files.writeString(tmp.resolve("taken.json"), "{}");
 
-        CliRun create = cli("device", "create", "--data", data().toString(), "--owner", "alice", "--out", file.toString());
+        CliRun create = corralCloud("device", "create", "--data", data().toString(), "--owner", "alice", "--out", file.toString());
 
         assertThat(create.exit()).isEqualTo(3);
         assertThat(create.err()).isEqualTo("error: " + file + " already exists; choose another --out\n");
@@ -200,13 +197,13 @@ class CloudCliTest {
     @Test
     void device_list_prints_a_table_and_json_filtered_by_owner_without_secrets() throws Exception {
         initialisedCloudKey();
-        String a = deviceId(cli("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "one",
+        String a = deviceId(corralCloud("device", "create", "--data", data().toString(), "--owner", "alice", "--name", "one",
                 "--out", tmp.resolve("a.json").toString()));
-        String b = deviceId(cli("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
+        String b = deviceId(corralCloud("device", "create", "--data", data().toString(), "--owner", "bob", "--psk",
                 "--out", tmp.resolve("b.json").toString()));
 
-        CliRun table = cli("device", "list", "--data", data().toString());
-        CliRun json = cli("device", "list", "--data", data().toString(), "--owner", "bob", "--json");
+        CliRun table = corralCloud("device", "list", "--data", data().toString());
+        CliRun json = corralCloud("device", "list", "--data", data().toString(), "--owner", "bob", "--json");
 
         assertThat(table.exit()).isZero();
         assertThat(table.out().lines().toList()).hasSize(3).first().asString().startsWith("ID  ");
@@ -226,7 +223,7 @@ class CloudCliTest {
     void device_list_of_an_unknown_owner_says_so() {
         initialisedCloudKey();
 
-        CliRun list = cli("device", "list", "--data", data().toString(), "--owner", "carol");
+        CliRun list = corralCloud("device", "list", "--data", data().toString(), "--owner", "carol");
 
         assertThat(list.exit()).isEqualTo(3);
         assertThat(list.err()).isEqualTo("error: unknown owner 'carol'\n");
@@ -234,7 +231,7 @@ class CloudCliTest {
 
     @Test
     void a_missing_data_option_is_a_usage_error_pointing_at_help() {
-        CliRun init = cli("init");
+        CliRun init = corralCloud("init");
 
         assertThat(init.exit()).isEqualTo(2);
         assertThat(init.err()).isEqualTo("error: Missing required option: '--data=DIR'\n"
@@ -245,7 +242,7 @@ class CloudCliTest {
     void verbose_flag_is_accepted_after_a_subcommand_and_turns_on_debug_logging() {
         var corral = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.corral");
         try {
-            CliRun init = cli("init", "-v", "--data", data().toString());
+            CliRun init = corralCloud("init", "-v", "--data", data().toString());
 
             assertThat(init.exit()).isZero();
             assertThat(corral.isDebugEnabled()).isTrue();
@@ -256,12 +253,12 @@ class CloudCliTest {
 
     @Test
     void help_lists_the_commands_and_exit_codes() {
-        CliRun help = cli("--help");
+        CliRun help = corralCloud("--help");
 
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("init", "device", "run", "Exit codes:", "3   not possible in the current state");
-        assertThat(cli("device", "create", "--help").out()).contains("--cloud-port=PORT", "Exit codes:");
-        assertThat(cli("device", "list", "--version").out()).isEqualTo("corral-cloud 0.1.0\n");
-        assertThat(List.of(cli("device").exit(), cli().exit())).containsOnly(2);
+        assertThat(corralCloud("device", "create", "--help").out()).contains("--cloud-port=PORT", "Exit codes:");
+        assertThat(corralCloud("device", "list", "--version").out()).isEqualTo("corral-cloud 0.1.0\n");
+        assertThat(List.of(corralCloud("device").exit(), corralCloud().exit())).containsOnly(2);
     }
 }

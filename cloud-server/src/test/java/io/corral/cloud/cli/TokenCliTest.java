@@ -1,5 +1,6 @@
 package io.corral.cloud.cli;
 
+import static io.corral.cloud.testkit.CliRun.corralCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,17 +24,11 @@ class TokenCliTest {
     @TempDir
     Path tmp;
 
-    private static CliRun cli(String... args) {
-        return CliRun.corralCloud(args);
-    }
-
-    private String data() {
-        return tmp.resolve("data").toString();
-    }
+    private String data;
 
     @BeforeEach
     void init() {
-        assertThat(cli("init", "--data", data()).exit()).isZero();
+        data = CliRun.initialised(tmp.resolve("data"));
     }
 
     private AccessToken stored(String token) {
@@ -44,7 +39,7 @@ class TokenCliTest {
 
     @Test
     void create_prints_a_working_token_once_with_its_id() {
-        CliRun run = cli("token", "create", "--data", data(), "--owner", "alice");
+        CliRun run = corralCloud("token", "create", "--data", data, "--owner", "alice");
 
         assertThat(run.exit()).as(run.err()).isZero();
         Matcher m = TOKEN.matcher(run.out());
@@ -60,7 +55,7 @@ class TokenCliTest {
     @Test
     void create_with_admin_and_expiry_prints_json() throws Exception {
         Instant before = Instant.now();
-        CliRun run = cli("token", "create", "--data", data(), "--owner", "ops", "--admin", "--expires-in", "12h", "--json");
+        CliRun run = corralCloud("token", "create", "--data", data, "--owner", "ops", "--admin", "--expires-in", "12h", "--json");
 
         assertThat(run.exit()).as(run.err()).isZero();
         JsonNode json = JSON.readTree(run.out());
@@ -75,8 +70,8 @@ class TokenCliTest {
 
     @Test
     void a_malformed_or_out_of_range_expiry_is_a_usage_error_naming_the_option() {
-        CliRun malformed = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "soon");
-        CliRun tooLong = cli("token", "create", "--data", data(), "--owner", "alice", "--expires-in", "3651d");
+        CliRun malformed = corralCloud("token", "create", "--data", data, "--owner", "alice", "--expires-in", "soon");
+        CliRun tooLong = corralCloud("token", "create", "--data", data, "--owner", "alice", "--expires-in", "3651d");
 
         assertThat(malformed.exit()).isEqualTo(2);
         assertThat(malformed.err()).startsWith("error: Invalid value for option '--expires-in': 'soon' is not a duration "
@@ -87,14 +82,14 @@ class TokenCliTest {
 
     @Test
     void list_shows_ids_and_states_never_tokens_and_revoke_takes_effect() throws Exception {
-        CliRun first = cli("token", "create", "--data", data(), "--owner", "alice");
+        CliRun first = corralCloud("token", "create", "--data", data, "--owner", "alice");
         Matcher m = TOKEN.matcher(first.out());
         assertThat(m.find()).isTrue();
-        cli("token", "create", "--data", data(), "--owner", "bob", "--admin");
+        corralCloud("token", "create", "--data", data, "--owner", "bob", "--admin");
 
-        CliRun revoke = cli("token", "revoke", "--data", data(), m.group(2));
-        CliRun table = cli("token", "list", "--data", data());
-        CliRun aliceJson = cli("token", "list", "--data", data(), "--owner", "alice", "--json");
+        CliRun revoke = corralCloud("token", "revoke", "--data", data, m.group(2));
+        CliRun table = corralCloud("token", "list", "--data", data);
+        CliRun aliceJson = corralCloud("token", "list", "--data", data, "--owner", "alice", "--json");
 
         assertThat(revoke.exit()).as(revoke.err()).isZero();
         assertThat(revoke.out()).startsWith("revoked token " + m.group(2) + " of owner alice (at ");
@@ -112,7 +107,7 @@ class TokenCliTest {
 
     @Test
     void revoking_an_unknown_id_exits_3_with_the_id() {
-        CliRun run = cli("token", "revoke", "--data", data(), "0000000000000000");
+        CliRun run = corralCloud("token", "revoke", "--data", data, "0000000000000000");
 
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.err()).isEqualTo("error: no access token has id '0000000000000000'\n");
@@ -121,7 +116,7 @@ class TokenCliTest {
     @Test
     void token_commands_refuse_a_data_dir_that_is_not_initialised() {
         String other = tmp.resolve("typo").toString();
-        CliRun run = cli("token", "create", "--data", other, "--owner", "alice");
+        CliRun run = corralCloud("token", "create", "--data", other, "--owner", "alice");
 
         assertThat(run.exit()).isEqualTo(3);
         assertThat(run.err()).isEqualTo("error: data dir " + other + " is not initialised; run: corral-cloud init --data "

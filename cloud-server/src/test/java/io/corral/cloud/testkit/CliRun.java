@@ -3,6 +3,7 @@ package io.corral.cloud.testkit;
 import io.corral.cloud.cli.CloudCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /**
@@ -18,6 +19,18 @@ public record CliRun(int exit, String out, String err) {
     /** Runs {@code corral-cloud ARGS}. */
     public static CliRun corralCloud(String... args) {
         return execute(CloudCli.commandLine(), args);
+    }
+
+    /**
+     * Runs {@code corral-cloud init --data DIR}, as an operator's first step, and fails the test if it does not
+     * succeed; returns {@code dir} as the text the next commands take after {@code --data}.
+     */
+    public static String initialised(Path dir) {
+        CliRun init = corralCloud("init", "--data", dir.toString());
+        if (init.exit() != 0) {
+            throw new AssertionError("corral-cloud init --data " + dir + " exited " + init.exit() + ": " + init.err());
+        }
+        return dir.toString();
     }
 
     /** Runs {@code args} on a fresh command line, such as {@code SimulatorCli.commandLine()}. */
