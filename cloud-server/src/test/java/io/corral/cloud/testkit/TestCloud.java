@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -48,7 +48,8 @@ public final class TestCloud implements AutoCloseable {
     private final boolean ownsDataDir;
     /** The test's or {@link Builder#memory()}'s registry, made once so that {@link #startAgain()} finds it again. */
     private final DeviceRegistry registry;
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    /** What to close before the cloud, newest first; devices may be made on any thread. */
+    private final Deque<AutoCloseable> closeables = new ConcurrentLinkedDeque<>();
     private volatile Cloud cloud;
     /** The CoAP port the first cloud bound, so that {@link #startAgain()} binds the same. */
     private final int coapPort;
@@ -68,7 +69,14 @@ public final class TestCloud implements AutoCloseable {
             }
             ownsDataDir = true;
         }
-        cloud = startCloud(settings.coapPort);
+        try {
+            cloud = startCloud(settings.coapPort);
+        } catch (RuntimeException e) {
+            if (ownsDataDir) {
+                deleteTree(dataDir);
+            }
+            throw e;
+        }
         coapPort = cloud.coapAddress().getPort();
     }
 
@@ -223,9 +231,9 @@ public final class TestCloud implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!closeables.isEmpty()) {
+        for (AutoCloseable next = closeables.pollFirst(); next != null; next = closeables.pollFirst()) {
             try {
-                closeables.pop().close();
+                next.close();
             } catch (Exception e) {
                 // Best effort: whatever one part throws, the rest and the cloud still close.
             }
