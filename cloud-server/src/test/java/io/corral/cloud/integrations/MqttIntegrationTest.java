@@ -8,7 +8,6 @@ import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.model.MqttSettings;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.testkit.Await;
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
 import io.corral.cloud.testkit.Mosquitto;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
@@ -52,7 +51,7 @@ class MqttIntegrationTest {
 
     @BeforeEach
     void start() throws Exception {
-        cloud = TestCloud.builder().dataDir(dir.resolve("data")).registry(new InMemoryDeviceRegistry())
+        cloud = TestCloud.builder().dataDir(dir.resolve("data"))
                 .limits(TestCloud.UNLIMITED).configure(b -> b.integrations(WebhookIntegrationTest.FAST)).start();
         device = cloud.pskDevice("alice");
         device.hello();

@@ -12,9 +12,8 @@ import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.integrations.queue.QueuedDelivery;
 import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.testkit.Await;
-import io.corral.cloud.testkit.HttpSink.Answer;
 import io.corral.cloud.testkit.HttpSink;
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
+import io.corral.cloud.testkit.HttpSink.Answer;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ class WebhookIntegrationTest {
     @BeforeEach
     void start() throws Exception {
         sink = HttpSink.start();
-        cloud = TestCloud.builder().dataDir(dataDir).registry(new InMemoryDeviceRegistry())
+        cloud = TestCloud.builder().dataDir(dataDir)
                 .limits(TestCloud.UNLIMITED).configure(b -> b.integrations(FAST)).start();
         device = cloud.pskDevice("alice");
         device.hello();
