@@ -3,9 +3,8 @@ package io.corral.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.corral.cloud.config.SettingValues;
+import io.corral.cloud.testkit.CliRun;
 import io.corral.simulator.run.SimKeys;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,7 @@ class SimSettingsTest {
     @TempDir
     Path tmp;
 
-    private SimCloud.Outcome run(Map<String, String> env, String... more) {
+    private CliRun run(Map<String, String> env, String... more) {
         String[] args = new String[5 + more.length];
         args[0] = "run";
         args[1] = "--scenario";
@@ -29,24 +28,20 @@ class SimSettingsTest {
         args[3] = "--fleet";
         args[4] = tmp.resolve("no-fleet").toString();
         System.arraycopy(more, 0, args, 5, more.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = SimulatorCli.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(args);
-        return new SimCloud.Outcome(exit, out.toString(), err.toString());
+        return CliRun.execute(SimulatorCli.commandLine(env), args);
     }
 
     @Test
     void a_file_or_variable_value_is_checked_like_its_flag_and_named_by_its_key_or_variable() throws Exception {
         Path config = Files.writeString(tmp.resolve("sim.properties"), "keepalive=0s\n");
-        SimCloud.Outcome fromFile = run(Map.of(), "--config", config.toString());
+        CliRun fromFile = run(Map.of(), "--config", config.toString());
         assertThat(fromFile.exit()).isEqualTo(SimulatorCli.EXIT_USAGE);
         assertThat(fromFile.err()).contains("keepalive in " + config + " must be in [1s, 1h], was 0s");
 
-        SimCloud.Outcome fromEnv = run(Map.of("CORRAL_SIM_BACKOFF_BASE", "2s", "CORRAL_SIM_BACKOFF_CAP", "1s"));
+        CliRun fromEnv = run(Map.of("CORRAL_SIM_BACKOFF_BASE", "2s", "CORRAL_SIM_BACKOFF_CAP", "1s"));
         assertThat(fromEnv.err()).contains("CORRAL_SIM_BACKOFF_CAP must be in [2s, 24h], was 1s");
 
-        SimCloud.Outcome bare = run(Map.of("CORRAL_SIM_SETTLE", "5"));
+        CliRun bare = run(Map.of("CORRAL_SIM_SETTLE", "5"));
         assertThat(bare.exit()).isEqualTo(SimulatorCli.EXIT_USAGE);
         assertThat(bare.err()).contains("Invalid value for CORRAL_SIM_SETTLE: '5' is not a duration: a number needs "
                 + "a unit; use a number with ms, s, m or h");
@@ -59,7 +54,7 @@ class SimSettingsTest {
     @Test
     void good_settings_pass_and_the_run_goes_on_to_the_fleet() throws Exception {
         Path config = Files.writeString(tmp.resolve("sim.properties"), "ramp-rate=50\nkeepalive=20s\nresume=off\n");
-        SimCloud.Outcome outcome = run(Map.of("CORRAL_SIM_OUTAGE_DURATION", "10s", "CORRAL_JAVA_OPTS", "-Xmx1g",
+        CliRun outcome = run(Map.of("CORRAL_SIM_OUTAGE_DURATION", "10s", "CORRAL_JAVA_OPTS", "-Xmx1g",
                 "CORRAL_ADMISSION_MODE", "static"), "--config", config.toString(), "--keepalive", "15s");
         assertThat(outcome.err()).contains("is not a fleet directory");
 

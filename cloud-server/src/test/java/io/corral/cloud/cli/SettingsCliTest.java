@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.config.Setting;
 import io.corral.cloud.config.SettingValues;
 import io.corral.cloud.integrations.IntegrationSettings;
+import io.corral.cloud.testkit.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -35,14 +36,9 @@ class SettingsCliTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(Map<String, String> env, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = CloudCli.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    /** {@code corral-cloud ARGS} with {@code env} as its environment. */
+    private static CliRun cli(Map<String, String> env, String... args) {
+        return CliRun.execute(CloudCli.commandLine(env), args);
     }
 
     private Path data() {
@@ -57,7 +53,7 @@ class SettingsCliTest {
     private String refused(Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of("run", "--data", data().toString()));
         all.addAll(List.of(args));
-        Run run = cli(env, all.toArray(String[]::new));
+        CliRun run = cli(env, all.toArray(String[]::new));
         assertThat(run.exit()).as(run.err()).isEqualTo(CloudCli.EXIT_USAGE);
         assertThat(data()).as("nothing initialised for a bad setting").doesNotExist();
         return run.err();
@@ -111,7 +107,7 @@ class SettingsCliTest {
                 .isEqualTo("error: CORRAL_INTEGRATIONS_RETRY_MAX_DELAY must be in [5 s, 24 h], was 1 s\n");
         assertThat(refused(Map.of(), "--coap-port", "70000"))
                 .startsWith("error: Invalid value for option '--coap-port': port must be in [0, 65535], was 70000\n");
-        Run both = cli(Map.of(), "run", "--storage", "sqlite:" + data(), "--data", data().toString());
+        CliRun both = cli(Map.of(), "run", "--storage", "sqlite:" + data(), "--data", data().toString());
         assertThat(both.exit()).isEqualTo(CloudCli.EXIT_USAGE);
         assertThat(both.err()).startsWith("error: --data and --storage both given");
         assertThat(refused(Map.of(), "--storage", "disk")).startsWith("error: Invalid value for option '--storage': "
@@ -122,7 +118,7 @@ class SettingsCliTest {
     void config_show_prints_every_key_with_its_value_default_and_source() throws Exception {
         Path config = file("admission.mode=static\nadmission.rate=50\nintegrations.lease-time=5m\n"
                 + "dtls.scandium.DTLS_RECEIVER_THREAD_COUNT=3\n");
-        Run show = cli(Map.of("CORRAL_ADMISSION_RATE", "70", "CORRAL_JAVA_OPTS", "-Xmx1g", "CORRAL_SIM_KEEPALIVE", "5s"),
+        CliRun show = cli(Map.of("CORRAL_ADMISSION_RATE", "70", "CORRAL_JAVA_OPTS", "-Xmx1g", "CORRAL_SIM_KEEPALIVE", "5s"),
                 "config", "show", "--config", config.toString(), "--admission-rate", "90", "--data",
                 data().toString(), "--page-routing-key", "s3cret");
 
@@ -142,7 +138,7 @@ class SettingsCliTest {
         assertThat(rows.get("dtls.scandium.DTLS_RECEIVER_THREAD_COUNT")).containsExactly("3", "1", "file");
         assertThat(rows.keySet()).containsAll(CloudSetup.CATALOGUE.settings().stream().map(Setting::key).toList());
 
-        Run env = cli(Map.of("CORRAL_ADMISSION_RATE", "70"), "config", "show", "--json", "--config", config.toString());
+        CliRun env = cli(Map.of("CORRAL_ADMISSION_RATE", "70"), "config", "show", "--json", "--config", config.toString());
         JsonNode rate = null;
         for (JsonNode row : JSON.readTree(env.out())) {
             rate = row.get("key").asText().equals("admission.rate") ? row : rate;
@@ -156,14 +152,14 @@ class SettingsCliTest {
 
     @Test
     void config_show_refuses_what_run_refuses() throws Exception {
-        Run show = cli(Map.of(), "config", "show", "--config", file("admission.rate=0\n").toString());
+        CliRun show = cli(Map.of(), "config", "show", "--config", file("admission.rate=0\n").toString());
         assertThat(show.exit()).isEqualTo(CloudCli.EXIT_USAGE);
         assertThat(show.err()).contains("admission.rate in ").contains(" must be in [1, 100000], was 0 (per second)");
     }
 
     @Test
     void the_checked_in_example_is_what_the_definitions_make() throws Exception {
-        Run example = cli(Map.of(), "config", "example");
+        CliRun example = cli(Map.of(), "config", "example");
         assertThat(example.exit()).isZero();
         assertThat(Files.readString(EXAMPLE)).as("docs/corral.properties.example is out of date; regenerate it with "
                 + "'corral-cloud config example > docs/corral.properties.example'").isEqualTo(example.out());

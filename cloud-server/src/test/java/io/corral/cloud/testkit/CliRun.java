@@ -33,7 +33,10 @@ public record CliRun(int exit, String out, String err) {
         return dir.toString();
     }
 
-    /** Runs {@code args} on a fresh command line, such as {@code SimulatorCli.commandLine()}. */
+    /**
+     * Runs {@code args} on a fresh command line, such as {@code SimulatorCli.commandLine()}, or one with an
+     * environment of the test's ({@code CloudCli.commandLine(env)}, from the CLI's own package).
+     */
     public static CliRun execute(CommandLine commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
