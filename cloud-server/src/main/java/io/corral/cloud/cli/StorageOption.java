@@ -29,13 +29,13 @@ final class StorageOption {
     private CommandSpec command;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = {"Data directory of the cloud: the registry database (corral.db) and the cloud's key pair.",
-                    "Short for --storage sqlite:DIR."})
+            description = "Data directory of the cloud: the registry database (corral.db) and the cloud's key pair."
+                    + " Short for --storage sqlite:DIR.")
     private Path dir;
 
     @Option(names = "--storage", paramLabel = "SPEC", converter = SpecConverter.class,
-            description = {"Where the cloud keeps its state: sqlite:DIR (as --data DIR), or memory: nothing on",
-                    "disk, gone when the process ends (for demos and tests). Give --data or --storage."})
+            description = "Where the cloud keeps its state: sqlite:DIR (as --data DIR), or memory: nothing on disk,"
+                    + " gone when the process ends (for demos and tests). Give --data or --storage.")
     private StorageSpec storage;
 
     /** Picocli prefixes the message with the option's name. */

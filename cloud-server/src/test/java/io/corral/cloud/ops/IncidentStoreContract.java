@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.storage.Storage;
+import io.corral.cloud.storage.StorageContract;
 import io.corral.cloud.testkit.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,24 +16,14 @@ import org.junit.jupiter.api.Test;
  * What every {@link IncidentStore} must do. An implementation's test extends this and opens its {@link Storage};
  * the tests use its {@link Storage#incidents()}.
  */
-public abstract class IncidentStoreContract {
+public abstract class IncidentStoreContract extends StorageContract {
     private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
 
-    private Storage storage;
     protected IncidentStore incidents;
-
-    /** A fresh, empty storage. */
-    protected abstract Storage openStorage();
 
     @BeforeEach
     void openIncidents() {
-        storage = openStorage();
         incidents = storage.incidents();
-    }
-
-    @AfterEach
-    void closeStorage() {
-        storage.close();
     }
 
     private long open(String title, Instant at) {
@@ -174,6 +164,6 @@ public abstract class IncidentStoreContract {
         incidents.close(); // idempotent
 
         assertThatThrownBy(incidents::openIncidents).isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("incident store: cannot read incidents");
+                .hasMessageStartingWith("incident store: cannot");
     }
 }

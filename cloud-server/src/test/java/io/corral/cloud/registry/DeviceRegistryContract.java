@@ -7,6 +7,7 @@ import io.corral.cloud.registry.DeviceRecord.CredentialType;
 import io.corral.cloud.registry.DeviceRegistry.NewDevice;
 import io.corral.cloud.registry.RegistryException.Reason;
 import io.corral.cloud.storage.Storage;
+import io.corral.cloud.storage.StorageContract;
 import io.corral.cloud.testkit.Race;
 import io.corral.protocol.DeviceIds;
 import java.security.KeyPair;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,24 +29,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>A registry has no revocation: devices are never deleted or disabled, so there is none to test here.
  */
-public abstract class DeviceRegistryContract {
+public abstract class DeviceRegistryContract extends StorageContract {
     protected static final Instant T0 = Instant.parse("2025-01-02T03:04:05.678Z");
 
-    private Storage storage;
     protected DeviceRegistry registry;
-
-    /** A fresh, empty storage. */
-    protected abstract Storage openStorage();
 
     @BeforeEach
     void openRegistry() {
-        storage = openStorage();
         registry = storage.registry();
-    }
-
-    @AfterEach
-    void closeStorage() {
-        storage.close();
     }
 
     protected static byte[] newKey() {

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.corral.cloud.registry.AccessToken.State;
 import io.corral.cloud.registry.RegistryException.Reason;
 import io.corral.cloud.storage.Storage;
+import io.corral.cloud.storage.StorageContract;
 import io.corral.cloud.testkit.Race;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,22 +19,12 @@ import org.junit.jupiter.api.Test;
  * What every {@link TokenStore} must do. An implementation's test extends this and opens its {@link Storage};
  * the tests use its {@link Storage#tokens()} (and its registry, which shares the owners).
  */
-public abstract class TokenStoreContract {
-    private Storage storage;
+public abstract class TokenStoreContract extends StorageContract {
     protected TokenStore tokens;
-
-    /** A fresh, empty storage. */
-    protected abstract Storage openStorage();
 
     @BeforeEach
     void openTokens() {
-        storage = openStorage();
         tokens = storage.tokens();
-    }
-
-    @AfterEach
-    void closeStorage() {
-        storage.close();
     }
 
     private static State stateNow(AccessToken token) {

@@ -76,7 +76,7 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
     private static final Comparator<Entry> BY_DUE_TIME = Comparator.<Entry>comparingLong(e -> e.nextAt)
             .thenComparingLong(e -> e.id);
 
-    private final ReentrantLock lock;
+    private final Guard guard;
     private final Clock clock;
     private final int attemptsKept;
     private final TreeMap<Long, Entry> entries = new TreeMap<>();
@@ -88,7 +88,6 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
     private final Map<String, Integer> leasesByOwner = new HashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private long lastId;
-    private boolean closed;
 
     private static final class PerIntegration {
         final TreeMap<Long, Entry> entries = new TreeMap<>();
@@ -101,7 +100,7 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
      * @param attemptsKept attempts kept per integration in the log
      */
     MemoryDeliveryQueue(ReentrantLock lock, Clock clock, int attemptsKept) {
-        this.lock = lock;
+        this.guard = new Guard(lock, MemoryDeliveryQueue::closedFailure);
         this.clock = clock;
         this.attemptsKept = attemptsKept;
     }
@@ -148,13 +147,9 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
         if (integrationIds.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        boolean added = false;
-        lock.lock();
-        try {
-            if (closed) {
-                return CompletableFuture.failedFuture(closedFailure());
-            }
+        CompletableFuture<Boolean> added = write(() -> {
             Instant now = now();
+            boolean anyPending = false;
             for (String id : integrationIds) {
                 PerIntegration integration = integrations.get(id);
                 if (integration == null) {
@@ -165,16 +160,15 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
                 integration.entries.put(entry.id, entry);
                 if (entry.state == State.PENDING) {
                     due.add(entry);
-                    added = true;
+                    anyPending = true;
                 }
             }
-        } finally {
-            lock.unlock();
-        }
-        if (added) {
+            return anyPending;
+        });
+        if (!added.isCompletedExceptionally() && added.join()) {
             notifyEnqueued();
         }
-        return CompletableFuture.completedFuture(null);
+        return added.thenApply(any -> null);
     }
 
     @Override
@@ -280,7 +274,7 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
             }
             return count;
         });
-        if (released.getNow(0) > 0) {
+        if (!released.isCompletedExceptionally() && released.join() > 0) {
             notifyEnqueued();
         }
         return released;
@@ -326,10 +320,7 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
 
     @Override
     public void replay(String integrationId, long deliveryId) {
-        boolean revived;
-        lock.lock();
-        try {
-            requireOpen();
+        boolean revived = guard.get(() -> {
             PerIntegration integration = integrations.get(integrationId);
             Entry entry = integration == null ? null : integration.entries.get(deliveryId);
             if (entry == null) {
@@ -338,10 +329,8 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
             if (entry.state != State.DEAD) {
                 throw DeliveryQueueRules.notDead(deliveryId, entry.stateName());
             }
-            revived = revive(integration, entry);
-        } finally {
-            lock.unlock();
-        }
+            return revive(integration, entry);
+        });
         if (revived) {
             notifyEnqueued();
         }
@@ -349,27 +338,22 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
 
     @Override
     public int replayAll(String integrationId) {
-        int replayed = 0;
-        boolean anyDue = false;
-        lock.lock();
-        try {
-            requireOpen();
+        int[] replayed = new int[1];
+        boolean anyDue = guard.get(() -> {
             PerIntegration integration = integrations.get(integrationId);
-            if (integration != null) {
-                for (Entry entry : integration.entries.values()) {
-                    if (entry.state == State.DEAD) {
-                        anyDue |= revive(integration, entry);
-                        replayed++;
-                    }
+            boolean anyRevived = false;
+            for (Entry entry : integration == null ? List.<Entry>of() : integration.entries.values()) {
+                if (entry.state == State.DEAD) {
+                    anyRevived |= revive(integration, entry);
+                    replayed[0]++;
                 }
             }
-        } finally {
-            lock.unlock();
-        }
+            return anyRevived;
+        });
         if (anyDue) {
             notifyEnqueued();
         }
-        return replayed;
+        return replayed[0];
     }
 
     /** A dead letter back to pending (or paused), due now, with a fresh retry window; true if it is due. */
@@ -424,12 +408,7 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
 
     /** Fails every later call; what was queued is gone. Idempotent. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
+        guard.close();
     }
 
     // ---- helpers, all called with the lock held ----
@@ -479,32 +458,17 @@ final class MemoryDeliveryQueue implements DeliveryQueue {
         return Instant.ofEpochMilli(clock.millis());
     }
 
+    /** A write: completes at once, as nothing waits for a disk; fails as a future, as SQLite's writes do. */
     private <T> CompletableFuture<T> write(Supplier<T> work) {
-        lock.lock();
         try {
-            if (closed) {
-                return CompletableFuture.failedFuture(closedFailure());
-            }
-            return CompletableFuture.completedFuture(work.get());
-        } finally {
-            lock.unlock();
+            return CompletableFuture.completedFuture(guard.get(work));
+        } catch (IntegrationException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
     private <T> T read(Supplier<T> work) {
-        lock.lock();
-        try {
-            requireOpen();
-            return work.get();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw closedFailure();
-        }
+        return guard.get(work);
     }
 
     private static IntegrationException closedFailure() {

@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link DeviceRegistry} of {@link MemoryStorage}. It checks input with {@link RegistryInputs}, exactly as the
@@ -27,14 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class MemoryDeviceRegistry implements DeviceRegistry {
     private final Set<String> owners;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Registrations and the cloud key take its lock; the handshake's lookups do not. */
+    private final Guard guard = new Guard(() -> new IllegalStateException("registry memory is closed"));
     private final Map<String, DeviceRecord> byId = new ConcurrentHashMap<>();
     /** Keys wrapped in ByteBuffers, which compare by content, unlike arrays. */
     private final Map<ByteBuffer, String> idByKey = new ConcurrentHashMap<>();
-    /** Device ids per owner in registration order; guarded by {@link #lock}. */
+    /** Device ids per owner in registration order; guarded by {@link #guard}. */
     private final Map<String, List<String>> idsByOwner = new HashMap<>();
     private CloudKey cloudKey;
-    private volatile boolean closed;
 
     /** @param owners shared with the token store, which creates owners too */
     MemoryDeviceRegistry(Set<String> owners) {
@@ -47,13 +46,13 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
     @Override
     public void ensureOwner(String owner) {
         RegistryInputs.owner(owner);
-        requireOpen();
+        guard.requireOpen();
         owners.add(owner);
     }
 
     @Override
     public List<String> owners() {
-        requireOpen();
+        guard.requireOpen();
         return List.copyOf(owners);
     }
 
@@ -80,9 +79,7 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
     }
 
     private void insertAll(String owner, List<DeviceRecord> devices) {
-        lock.lock();
-        try {
-            requireOpen();
+        guard.run(() -> {
             if (!owners.contains(owner)) {
                 throw RegistryInputs.unknownOwner(owner);
             }
@@ -106,15 +103,13 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
                 }
                 ids.add(device.id());
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** {@inheritDoc} A string that is not a valid device id finds nothing, as in the SQLite registry. */
     @Override
     public Optional<DeviceRecord> findById(String deviceId) {
-        requireOpen();
+        guard.requireOpen();
         if (!DeviceIds.isValid(deviceId)) {
             return Optional.empty();
         }
@@ -123,7 +118,7 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
 
     @Override
     public Optional<DeviceRecord> findByPublicKey(byte[] publicKeySpki) {
-        requireOpen();
+        guard.requireOpen();
         if (publicKeySpki == null || publicKeySpki.length == 0) {
             return Optional.empty();
         }
@@ -135,14 +130,7 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
     @Override
     public List<DeviceRecord> listByOwner(String owner) {
         RegistryInputs.owner(owner);
-        List<String> ids;
-        lock.lock();
-        try {
-            requireOpen();
-            ids = List.copyOf(idsByOwner.getOrDefault(owner, List.of()));
-        } finally {
-            lock.unlock();
-        }
+        List<String> ids = guard.get(() -> List.copyOf(idsByOwner.getOrDefault(owner, List.of())));
         return ids.stream().map(byId::get).map(MemoryDeviceRegistry::copy).toList();
     }
 
@@ -151,7 +139,7 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
     public void touchLastSeen(String deviceId, Instant at) {
         RegistryInputs.deviceId(deviceId);
         Objects.requireNonNull(at, "at");
-        requireOpen();
+        guard.requireOpen();
         Instant millis = at.truncatedTo(ChronoUnit.MILLIS);
         byId.computeIfPresent(deviceId, (id, d) -> d.lastSeen() != null && !d.lastSeen().isBefore(millis) ? d
                 : new DeviceRecord(d.id(), d.owner(), d.name(), d.credentialType(), d.publicKeySpki(), d.psk(),
@@ -160,40 +148,24 @@ final class MemoryDeviceRegistry implements DeviceRegistry {
 
     @Override
     public Optional<KeyPair> cloudKeyPair() {
-        lock.lock();
-        try {
-            requireOpen();
-            return Optional.ofNullable(cloudKey).map(CloudKey::pair);
-        } finally {
-            lock.unlock();
-        }
+        return guard.get(() -> Optional.ofNullable(cloudKey).map(CloudKey::pair));
     }
 
     @Override
     public void storeCloudKeyPair(KeyPair keyPair) {
         RegistryInputs.cloudKeyPair(keyPair);
-        lock.lock();
-        try {
-            requireOpen();
+        guard.run(() -> {
             if (cloudKey != null) {
                 throw RegistryInputs.cloudKeyPairExists("memory", cloudKey.created());
             }
             cloudKey = new CloudKey(keyPair, MemoryStorage.now());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Refuses every later call; what was registered is gone with the storage. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("registry memory is closed");
-        }
+        guard.close();
     }
 
     private static ByteBuffer key(byte[] spki) {

@@ -21,16 +21,17 @@ import java.util.function.Function;
  * in one transaction.
  */
 final class MemoryIntegrationStore implements IntegrationStore {
-    private final ReentrantLock lock;
+    private final Guard guard;
     private final Clock clock;
     private final MemoryDeliveryQueue queue;
     /** In creation order. */
     private final Map<String, Integration> byId = new LinkedHashMap<>();
     private long changes;
-    private boolean closed;
 
+    /** @param lock shared with {@code queue} */
     MemoryIntegrationStore(ReentrantLock lock, Clock clock, MemoryDeliveryQueue queue) {
-        this.lock = lock;
+        this.guard = new Guard(lock, () -> new IntegrationException(IntegrationException.Reason.STORAGE,
+                "integration store memory is closed"));
         this.clock = clock;
         this.queue = queue;
     }
@@ -40,9 +41,7 @@ final class MemoryIntegrationStore implements IntegrationStore {
         IntegrationStoreRules.owner(owner);
         Objects.requireNonNull(spec, "spec");
         String id = IntegrationStoreRules.newId();
-        lock.lock();
-        try {
-            requireOpen();
+        return guard.get(() -> {
             Instant now = now();
             Integration integration = new Integration(id, owner, spec.storedFor(id, null), false,
                     1, now, now);
@@ -50,80 +49,54 @@ final class MemoryIntegrationStore implements IntegrationStore {
             queue.integrationCreated(id);
             changes++;
             return integration;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Integration update(String id, IntegrationSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return change(id, current -> new Integration(id, current.owner(),
+        return guard.get(() -> change(id, current -> new Integration(id, current.owner(),
                 spec.storedFor(id, current.spec()), current.paused(), current.version() + 1,
-                current.created(), now()));
+                current.created(), now())));
     }
 
     @Override
     public void delete(String id) {
-        lock.lock();
-        try {
-            requireOpen();
+        guard.run(() -> {
             if (byId.remove(id) == null) {
                 throw IntegrationStoreRules.noIntegration(id);
             }
             queue.integrationDeleted(id);
             changes++;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<Integration> find(String id) {
-        lock.lock();
-        try {
-            requireOpen();
-            return Optional.ofNullable(id == null ? null : byId.get(id));
-        } finally {
-            lock.unlock();
-        }
+        return id == null ? Optional.empty() : guard.get(() -> Optional.ofNullable(byId.get(id)));
     }
 
     @Override
     public List<Integration> list(String owner) {
-        lock.lock();
-        try {
-            requireOpen();
-            return byId.values().stream().filter(i -> i.owner().equals(owner)).toList();
-        } finally {
-            lock.unlock();
-        }
+        return guard.get(() -> byId.values().stream().filter(i -> i.owner().equals(owner)).toList());
     }
 
     @Override
     public List<Integration> listAll() {
-        lock.lock();
-        try {
-            requireOpen();
-            return List.copyOf(byId.values());
-        } finally {
-            lock.unlock();
-        }
+        return guard.get(() -> List.copyOf(byId.values()));
     }
 
     @Override
     public Integration setPaused(String id, boolean paused) {
-        boolean released;
-        Integration changed;
-        lock.lock();
-        try {
-            changed = change(id, current -> new Integration(id, current.owner(), current.spec(), paused,
+        boolean[] released = new boolean[1];
+        Integration changed = guard.get(() -> {
+            Integration done = change(id, current -> new Integration(id, current.owner(), current.spec(), paused,
                     current.version() + 1, current.created(), now()));
-            released = queue.integrationPaused(id, paused);
-        } finally {
-            lock.unlock();
-        }
-        if (released) {
+            released[0] = queue.integrationPaused(id, paused);
+            return done;
+        });
+        // Outside the lock, as the queue's own wake-ups are.
+        if (released[0]) {
             queue.notifyEnqueued();
         }
         return changed;
@@ -131,49 +104,27 @@ final class MemoryIntegrationStore implements IntegrationStore {
 
     @Override
     public long changeCount() {
-        lock.lock();
-        try {
-            requireOpen();
-            return changes;
-        } finally {
-            lock.unlock();
-        }
+        return guard.get(() -> changes);
     }
 
     /** Fails every later call. Idempotent. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
+        guard.close();
     }
 
+    /** Replaces the integration with {@code change} of it; called under the lock. */
     private Integration change(String id, Function<Integration, Integration> change) {
-        lock.lock();
-        try {
-            requireOpen();
-            Integration current = id == null ? null : byId.get(id);
-            if (current == null) {
-                throw IntegrationStoreRules.noIntegration(id);
-            }
-            Integration changed = change.apply(current);
-            byId.put(id, changed);
-            changes++;
-            return changed;
-        } finally {
-            lock.unlock();
+        Integration current = id == null ? null : byId.get(id);
+        if (current == null) {
+            throw IntegrationStoreRules.noIntegration(id);
         }
+        Integration changed = change.apply(current);
+        byId.put(id, changed);
+        changes++;
+        return changed;
     }
 
     private Instant now() {
         return Instant.ofEpochMilli(clock.millis());
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IntegrationException(IntegrationException.Reason.STORAGE, "integration store memory is closed");
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link TokenStore} of {@link MemoryStorage}. Like the SQLite store it keeps only each token's SHA-256
@@ -22,11 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class MemoryTokenStore implements TokenStore {
     private final Set<String> owners;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Guard guard = new Guard(() -> new IllegalStateException("token store memory is closed"));
     /** By id, in creation order. */
     private final Map<String, AccessToken> byId = new LinkedHashMap<>();
     private final Map<ByteBuffer, String> idByHash = new HashMap<>();
-    private boolean closed;
 
     /** @param owners shared with the registry: creating a token creates its owner */
     MemoryTokenStore(Set<String> owners) {
@@ -41,15 +39,11 @@ final class MemoryTokenStore implements TokenStore {
         String token = TokenSecrets.newToken();
         AccessToken record = new AccessToken(TokenSecrets.newId(), owner, admin, now,
                 expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null);
-        lock.lock();
-        try {
-            requireOpen();
+        guard.run(() -> {
             owners.add(owner);
             byId.put(record.id(), record);
             idByHash.put(ByteBuffer.wrap(TokenSecrets.sha256(token)), record.id());
-        } finally {
-            lock.unlock();
-        }
+        });
         return new Issued(token, record);
     }
 
@@ -60,9 +54,7 @@ final class MemoryTokenStore implements TokenStore {
             return Optional.empty();
         }
         ByteBuffer hash = ByteBuffer.wrap(TokenSecrets.sha256(token));
-        lock.lock();
-        try {
-            requireOpen();
+        return guard.get(() -> {
             String id = idByHash.get(hash);
             if (id == null) {
                 return Optional.empty();
@@ -74,52 +66,29 @@ final class MemoryTokenStore implements TokenStore {
                 byId.put(id, withLastUsed(found, now.truncatedTo(ChronoUnit.MILLIS)));
             }
             return Optional.of(found);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     @Override
     public Optional<AccessToken> findById(String id) {
-        if (id == null) {
-            return Optional.empty();
-        }
-        lock.lock();
-        try {
-            requireOpen();
-            return Optional.ofNullable(byId.get(id));
-        } finally {
-            lock.unlock();
-        }
+        return id == null ? Optional.empty() : guard.get(() -> Optional.ofNullable(byId.get(id)));
     }
 
     @Override
     public List<AccessToken> listByOwner(String owner) {
         RegistryInputs.owner(owner);
-        return list(owner);
+        return guard.get(() -> byId.values().stream().filter(t -> t.owner().equals(owner)).toList());
     }
 
     @Override
     public List<AccessToken> listAll() {
-        return list(null);
-    }
-
-    private List<AccessToken> list(String owner) {
-        lock.lock();
-        try {
-            requireOpen();
-            return byId.values().stream().filter(t -> owner == null || t.owner().equals(owner)).toList();
-        } finally {
-            lock.unlock();
-        }
+        return guard.get(() -> List.copyOf(byId.values()));
     }
 
     @Override
     public AccessToken revoke(String id) {
         Objects.requireNonNull(id, "id");
-        lock.lock();
-        try {
-            requireOpen();
+        return guard.get(() -> {
             AccessToken token = byId.get(id);
             if (token == null) {
                 throw RegistryInputs.noSuchToken(id);
@@ -130,26 +99,13 @@ final class MemoryTokenStore implements TokenStore {
                 byId.put(id, token);
             }
             return token;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Refuses every later call. Idempotent. */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException("token store memory is closed");
-        }
+        guard.close();
     }
 
     private static AccessToken withLastUsed(AccessToken t, Instant at) {
