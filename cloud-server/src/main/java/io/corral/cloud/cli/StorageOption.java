@@ -61,8 +61,9 @@ final class StorageOption {
      */
     StorageSpec spec() {
         if (dir != null && storage != null) {
-            throw new ParameterException(command.commandLine(), "--data and --storage both name the storage; "
-                    + "give one of them (--data DIR is short for --storage sqlite:DIR)");
+            // In the words of run's own check (SettingsOptions), so every command says it alike.
+            throw new ParameterException(command.commandLine(), "--data and --storage both given; --data DIR is "
+                    + "short for --storage sqlite:DIR, so give one of them");
         }
         if (dir == null && storage == null) {
             // Word for word what picocli says for a missing required option: --data is still the usual one.

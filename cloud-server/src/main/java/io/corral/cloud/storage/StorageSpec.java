@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public sealed interface StorageSpec {
 
-    /** The setting's key, as errors name it. */
+    /** The setting's key. */
     String KEY = "storage";
 
     /** The allowed forms, as errors list them. */
@@ -47,14 +47,18 @@ public sealed interface StorageSpec {
     }
 
     /**
-     * Parses a {@code storage} value: the scheme before the first colon picks the engine.
+     * Parses a {@code storage} value, leading and trailing blanks ignored: the scheme before the first colon picks
+     * the engine. This is the one parser of the setting: {@code --storage}, {@code CORRAL_STORAGE} and the
+     * {@code storage} key of a settings file read their value with it.
      *
-     * @throws IllegalArgumentException naming the key, the value and the allowed forms
+     * @throws IllegalArgumentException naming the value and the allowed forms, in the words of the settings'
+     *                                  other types, such as {@code 'disk' is not a storage: use sqlite:DIR or memory}
      */
-    static StorageSpec parse(String value) {
-        if (value == null) {
+    static StorageSpec parse(String text) {
+        if (text == null) {
             throw invalid(null, null);
         }
+        String value = text.strip();
         int colon = value.indexOf(':');
         String scheme = colon < 0 ? value : value.substring(0, colon);
         String rest = colon < 0 ? null : value.substring(colon + 1);
@@ -81,7 +85,7 @@ public sealed interface StorageSpec {
     }
 
     private static IllegalArgumentException invalid(String value, String why) {
-        return new IllegalArgumentException(KEY + " must be " + FORMS + ", was "
-                + (value == null ? "null" : "'" + value + "'") + (why == null ? "" : " (" + why + ")"));
+        return new IllegalArgumentException((value == null ? "null" : "'" + value + "'") + " is not a " + KEY
+                + ": use " + FORMS + (why == null ? "" : " (" + why + ")"));
     }
 }

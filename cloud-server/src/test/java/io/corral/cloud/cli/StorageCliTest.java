@@ -53,20 +53,20 @@ class StorageCliTest {
     }
 
     @Test
-    void a_storage_that_is_not_a_form_it_takes_is_a_usage_error_naming_the_key_the_value_and_the_forms() {
+    void a_storage_that_is_not_a_form_it_takes_is_a_usage_error_naming_the_value_and_the_forms() {
         CliRun bogus = corralCloud("init", "--storage", "bogus");
         CliRun noDir = corralCloud("init", "--storage", "sqlite:");
         CliRun memoryWithArgument = corralCloud("device", "list", "--storage", "memory:big");
 
         assertThat(bogus.exit()).isEqualTo(2);
-        assertThat(bogus.err()).isEqualTo("error: Invalid value for option '--storage': storage must be sqlite:DIR"
-                + " or memory, was 'bogus'\nTry 'corral-cloud init --help' for more information.\n");
+        assertThat(bogus.err()).isEqualTo("error: Invalid value for option '--storage': 'bogus' is not a storage:"
+                + " use sqlite:DIR or memory\nTry 'corral-cloud init --help' for more information.\n");
         assertThat(noDir.exit()).isEqualTo(2);
-        assertThat(noDir.err()).startsWith("error: Invalid value for option '--storage': storage must be"
-                + " sqlite:DIR or memory, was 'sqlite:' (sqlite: needs a directory)\n");
+        assertThat(noDir.err()).startsWith("error: Invalid value for option '--storage': 'sqlite:' is not a"
+                + " storage: use sqlite:DIR or memory (sqlite: needs a directory)\n");
         assertThat(memoryWithArgument.exit()).isEqualTo(2);
-        assertThat(memoryWithArgument.err()).startsWith("error: Invalid value for option '--storage': storage must be"
-                + " sqlite:DIR or memory, was 'memory:big' (memory takes nothing after it)\n");
+        assertThat(memoryWithArgument.err()).startsWith("error: Invalid value for option '--storage': 'memory:big'"
+                + " is not a storage: use sqlite:DIR or memory (memory takes nothing after it)\n");
         assertThat(tmp.resolve("data")).doesNotExist();
     }
 
@@ -75,8 +75,8 @@ class StorageCliTest {
         CliRun both = corralCloud("init", "--data", dir(), "--storage", "memory");
 
         assertThat(both.exit()).isEqualTo(2);
-        assertThat(both.err()).isEqualTo("error: --data and --storage both name the storage; give one of them"
-                + " (--data DIR is short for --storage sqlite:DIR)\nTry 'corral-cloud init --help' for more information.\n");
+        assertThat(both.err()).isEqualTo("error: --data and --storage both given; --data DIR is short for --storage"
+                + " sqlite:DIR, so give one of them\nTry 'corral-cloud init --help' for more information.\n");
         assertThat(tmp.resolve("data")).doesNotExist();
     }
 

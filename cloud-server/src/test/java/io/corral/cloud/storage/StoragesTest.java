@@ -22,6 +22,7 @@ class StoragesTest {
     @Test
     void the_forms_it_takes() {
         assertThat(StorageSpec.parse("memory")).isEqualTo(new StorageSpec.Memory());
+        assertThat(StorageSpec.parse(" memory\n")).as("blanks around it").isEqualTo(new StorageSpec.Memory());
         assertThat(StorageSpec.parse("sqlite:corral-data")).isEqualTo(new StorageSpec.Sqlite(Path.of("corral-data")));
         assertThat(StorageSpec.parse("sqlite:/var/lib/corral")).hasToString("sqlite:/var/lib/corral");
         assertThat(StorageSpec.parse("sqlite:a:b")).as("only the first colon splits")
@@ -30,14 +31,14 @@ class StoragesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "bogus|storage must be sqlite:DIR or memory, was 'bogus'",
-            "''|storage must be sqlite:DIR or memory, was ''",
-            "Memory|storage must be sqlite:DIR or memory, was 'Memory'",
-            "sqlite:|storage must be sqlite:DIR or memory, was 'sqlite:' (sqlite: needs a directory)",
-            "'sqlite: '|storage must be sqlite:DIR or memory, was 'sqlite: ' (sqlite: needs a directory)",
-            "memory:x|storage must be sqlite:DIR or memory, was 'memory:x' (memory takes nothing after it)",
-            "postgresql://db/corral|storage must be sqlite:DIR or memory, was 'postgresql://db/corral'"})
-    void any_other_value_is_refused_naming_the_key_the_value_and_the_forms(String value, String message) {
+            "bogus|'bogus' is not a storage: use sqlite:DIR or memory",
+            "''|'' is not a storage: use sqlite:DIR or memory",
+            "Memory|'Memory' is not a storage: use sqlite:DIR or memory",
+            "sqlite:|'sqlite:' is not a storage: use sqlite:DIR or memory (sqlite: needs a directory)",
+            "'sqlite: '|'sqlite:' is not a storage: use sqlite:DIR or memory (sqlite: needs a directory)",
+            "memory:x|'memory:x' is not a storage: use sqlite:DIR or memory (memory takes nothing after it)",
+            "postgresql://db/corral|'postgresql://db/corral' is not a storage: use sqlite:DIR or memory"})
+    void any_other_value_is_refused_naming_the_value_and_the_forms(String value, String message) {
         assertThatThrownBy(() -> StorageSpec.parse(value)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
         assertThatThrownBy(() -> Storages.open(value, DEFAULTS)).hasMessage(message);
@@ -45,7 +46,7 @@ class StoragesTest {
 
     @Test
     void null_is_refused_too() {
-        assertThatThrownBy(() -> StorageSpec.parse(null)).hasMessage("storage must be sqlite:DIR or memory, was null");
+        assertThatThrownBy(() -> StorageSpec.parse(null)).hasMessage("null is not a storage: use sqlite:DIR or memory");
     }
 
     @Test
