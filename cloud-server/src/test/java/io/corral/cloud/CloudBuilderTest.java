@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
+import io.corral.cloud.registry.DeviceRegistry;
+import io.corral.cloud.storage.memory.MemoryStorage;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The builder refuses bad settings with messages that name the setting and its range. */
 class CloudBuilderTest {
-    private final InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+    private final DeviceRegistry registry = MemoryStorage.open().registry();
 
     @Test
     void needs_a_registry_or_a_data_directory() {

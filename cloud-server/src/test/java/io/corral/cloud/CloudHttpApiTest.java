@@ -3,7 +3,7 @@ package io.corral.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
+import io.corral.cloud.storage.memory.MemoryStorage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +23,7 @@ class CloudHttpApiTest {
 
     @Test
     void the_api_is_off_unless_an_http_port_is_set() throws IOException {
-        try (Cloud cloud = Cloud.builder().registry(new InMemoryDeviceRegistry()).coapHost("127.0.0.1").coapPort(0).build()) {
+        try (Cloud cloud = Cloud.builder().registry(MemoryStorage.open().registry()).coapHost("127.0.0.1").coapPort(0).build()) {
             cloud.start();
             assertThatThrownBy(cloud::httpAddress).isInstanceOf(IllegalStateException.class)
                     .hasMessage("the HTTP API is off; set httpPort(...) on the builder");
@@ -32,7 +32,7 @@ class CloudHttpApiTest {
 
     @Test
     void bad_api_settings_are_named_with_their_range() {
-        assertThatThrownBy(() -> Cloud.builder().registry(new InMemoryDeviceRegistry()).httpPort(0).build())
+        assertThatThrownBy(() -> Cloud.builder().registry(MemoryStorage.open().registry()).httpPort(0).build())
                 .hasMessage("httpPort needs dataDir(...): the HTTP API keeps its access tokens in the data dir's database");
         assertThatThrownBy(() -> Cloud.builder().dataDir(dataDir).httpPort(65536).build())
                 .hasMessage("httpPort must be in [0, 65535] (0 = ephemeral), was 65536");

@@ -11,10 +11,10 @@ import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.storage.memory.MemoryStorage;
 import io.corral.cloud.storage.Storage;
 import io.corral.cloud.storage.sqlite.SqliteStorage;
 import io.corral.cloud.testkit.HttpSink;
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -125,7 +125,7 @@ class CloudStorageTest {
         BlockingQueue<Event> received = new LinkedBlockingQueue<>();
         try (InProcessEventBus bus = new InProcessEventBus()) {
             bus.subscribe("alice", "news", null, received::add);
-            try (Cloud cloud = Cloud.builder().registry(new InMemoryDeviceRegistry()).eventBus(bus)
+            try (Cloud cloud = Cloud.builder().registry(MemoryStorage.open().registry()).eventBus(bus)
                     .coapHost("127.0.0.1").coapPort(0).build()) {
                 cloud.start();
                 assertThat(cloud.eventBus()).isSameAs(bus);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.corral.cloud.coap.LiveSession;
 import io.corral.cloud.events.Event;
 import io.corral.cloud.testkit.Await;
-import io.corral.cloud.testkit.InMemoryDeviceRegistry;
+import io.corral.cloud.testkit.BreakableRegistry;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.cloud.testkit.TestDevice;
 import io.corral.protocol.Limits;
@@ -224,7 +224,7 @@ class DeviceMessagesTest {
 
     @Test
     void an_internal_failure_answers_5_00_and_the_device_carries_on() throws Exception {
-        InMemoryDeviceRegistry registry = new InMemoryDeviceRegistry();
+        BreakableRegistry registry = new BreakableRegistry();
         cloud = TestCloud.builder().memory().registry(registry).start();
         TestDevice device = cloud.pskDevice("alice");
         registry.failTouchLastSeenWith(new IllegalStateException("disk on fire"));

@@ -1,8 +1,9 @@
 package io.corral.cloud.cli;
 
 import io.corral.cloud.registry.CloudKeys;
+import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.RegistryException;
-import io.corral.cloud.registry.SqliteDeviceRegistry;
+import io.corral.cloud.storage.Storage;
 import io.corral.protocol.CorralProfile;
 import io.corral.protocol.CredentialFile;
 import io.corral.protocol.DeviceIds;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "The owner is created if needed. The device gets a P-256 key pair, or a PSK with --psk."})
 final class DeviceCreateCommand implements Callable<Integer> {
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -66,7 +67,8 @@ final class DeviceCreateCommand implements Callable<Integer> {
         if (!Files.isDirectory(absoluteOut.getParent())) {
             throw new CommandFailure(CloudCli.EXIT_STATE, "directory " + absoluteOut.getParent() + " of --out does not exist");
         }
-        try (SqliteDeviceRegistry registry = data.openInitialised()) {
+        try (Storage storage = data.openInitialised()) {
+            DeviceRegistry registry = storage.registry();
             byte[] cloudKey = registry.cloudKeyPair().orElseThrow().getPublic().getEncoded();
             String deviceId = DeviceIds.random();
             KeyPair keyPair = psk ? null : CloudKeys.generateP256();
@@ -100,7 +102,7 @@ final class DeviceCreateCommand implements Callable<Integer> {
         return CloudCli.EXIT_OK;
     }
 
-    private void register(SqliteDeviceRegistry registry, String deviceId, KeyPair keyPair, String secret) {
+    private void register(DeviceRegistry registry, String deviceId, KeyPair keyPair, String secret) {
         if (psk) {
             registry.createPskDevice(deviceId, owner, name, secret);
         } else {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.corral.cloud.registry.DeviceRecord;
-import io.corral.cloud.registry.SqliteDeviceRegistry;
+import io.corral.cloud.registry.DeviceRegistry;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,7 @@ final class DeviceListCommand implements Callable<Integer> {
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -47,7 +48,8 @@ final class DeviceListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         List<DeviceRecord> devices = new ArrayList<>();
-        try (SqliteDeviceRegistry registry = data.openInitialised()) {
+        try (Storage storage = data.openInitialised()) {
+            DeviceRegistry registry = storage.registry();
             if (owner != null) {
                 devices.addAll(registry.listByOwner(owner));
                 if (devices.isEmpty() && !registry.owners().contains(owner)) {

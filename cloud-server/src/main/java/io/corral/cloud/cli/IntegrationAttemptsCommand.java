@@ -3,7 +3,7 @@ package io.corral.cloud.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.corral.cloud.integrations.model.Attempt;
 import io.corral.cloud.integrations.model.Integration;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -29,8 +29,8 @@ final class IntegrationAttemptsCommand extends SingleIntegrationCommand {
     }
 
     @Override
-    void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) throws JsonProcessingException {
-        List<Attempt> attempts = db.queue().recentAttempts(integration.id(), listing.limit());
+    void run(Storage storage, Integration integration, PrintWriter out) throws JsonProcessingException {
+        List<Attempt> attempts = storage.deliveryQueue().recentAttempts(integration.id(), listing.limit());
         if (listing.json) {
             out.println(TokenListCommand.JSON.writeValueAsString(attempts.stream().map(a -> new Listed(a.deliveryId(),
                     a.eventId(), a.attempt(), a.at().toString(), a.outcome().name().toLowerCase(Locale.ROOT),

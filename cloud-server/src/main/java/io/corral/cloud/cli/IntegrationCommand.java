@@ -1,7 +1,7 @@
 package io.corral.cloud.cli;
 
 import io.corral.cloud.integrations.model.Integration;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,8 +28,8 @@ final class IntegrationCommand implements Callable<Integer> {
     @Command(name = "delete", description = "Deletes an integration with its queued deliveries and dead letters.")
     static final class Delete extends SingleIntegrationCommand {
         @Override
-        void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) {
-            db.integrations().delete(integration.id());
+        void run(Storage storage, Integration integration, PrintWriter out) {
+            storage.integrations().delete(integration.id());
             out.println("deleted " + integration.id());
         }
     }
@@ -37,9 +37,9 @@ final class IntegrationCommand implements Callable<Integer> {
     @Command(name = "pause", description = "Holds an integration's deliveries in the queue; new events are still queued.")
     static final class Pause extends SingleIntegrationCommand {
         @Override
-        void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) {
-            db.integrations().setPaused(integration.id(), true);
-            out.println("paused " + integration.id() + " (" + db.queue().counts(integration.id()).paused()
+        void run(Storage storage, Integration integration, PrintWriter out) {
+            storage.integrations().setPaused(integration.id(), true);
+            out.println("paused " + integration.id() + " (" + storage.deliveryQueue().counts(integration.id()).paused()
                     + " deliveries held)");
         }
     }
@@ -47,8 +47,8 @@ final class IntegrationCommand implements Callable<Integer> {
     @Command(name = "resume", description = "Sends an integration's held deliveries and carries on.")
     static final class Resume extends SingleIntegrationCommand {
         @Override
-        void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) {
-            db.integrations().setPaused(integration.id(), false);
+        void run(Storage storage, Integration integration, PrintWriter out) {
+            storage.integrations().setPaused(integration.id(), false);
             out.println("resumed " + integration.id());
         }
     }

@@ -2,8 +2,7 @@ package io.corral.cloud.cli;
 
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.IntegrationJson;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
-import io.corral.cloud.registry.SqliteDeviceRegistry;
+import io.corral.cloud.storage.Storage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
         "PARTICLE_PUBLISHED_AT, PARTICLE_EVENT_ID (and CORRAL_* aliases). Prints the new integration's id."})
 final class IntegrationCreateCommand implements Callable<Integer> {
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Mixin
     private IntegrationSpecOptions settings;
     @Spec
@@ -29,14 +28,12 @@ final class IntegrationCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var json = settings.json();
-        try (SqliteDeviceRegistry registry = data.openInitialised()) {
-            if (!registry.owners().contains(owner)) {
+        try (Storage storage = data.openInitialised()) {
+            if (!storage.registry().owners().contains(owner)) {
                 throw new CommandFailure(CloudCli.EXIT_STATE, "unknown owner '" + owner
                         + "'; owners come with their first device (corral-cloud device create)");
             }
-        }
-        try (SqliteIntegrationDatabase db = data.openInitialisedIntegrations()) {
-            Integration created = db.integrations().create(owner, IntegrationJson.parseSpec(json, null));
+            Integration created = storage.integrations().create(owner, IntegrationJson.parseSpec(json, null));
             spec.commandLine().getOut().println("created " + created.id() + ": " + created.owner() + "'s events '"
                     + created.spec().eventPrefix() + "...' -> " + created.spec().target());
         }

@@ -3,7 +3,7 @@ package io.corral.cloud.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.queue.QueuedDelivery;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -27,8 +27,8 @@ final class IntegrationDeadLettersCommand extends SingleIntegrationCommand {
     }
 
     @Override
-    void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) throws JsonProcessingException {
-        List<QueuedDelivery> dead = db.queue().deadLetters(integration.id(), listing.limit());
+    void run(Storage storage, Integration integration, PrintWriter out) throws JsonProcessingException {
+        List<QueuedDelivery> dead = storage.deliveryQueue().deadLetters(integration.id(), listing.limit());
         if (listing.json) {
             out.println(TokenListCommand.JSON.writeValueAsString(dead.stream().map(d -> new Listed(d.id(), d.eventId(),
                     d.eventName(), d.deviceId(), d.failures(), d.deadAt().toString(), d.lastStatus(), d.lastError()))

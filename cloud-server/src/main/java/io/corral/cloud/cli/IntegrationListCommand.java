@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.queue.QueueCounts;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,7 +22,7 @@ final class IntegrationListCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -35,11 +35,11 @@ final class IntegrationListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
-        try (SqliteIntegrationDatabase db = data.openInitialisedIntegrations()) {
-            List<Integration> integrations = owner == null ? db.integrations().listAll() : db.integrations().list(owner);
+        try (Storage storage = data.openInitialised()) {
+            List<Integration> integrations = owner == null ? storage.integrations().listAll() : storage.integrations().list(owner);
             if (json) {
                 out.println(JSON.writeValueAsString(integrations.stream()
-                        .map(i -> IntegrationJson.toJson(i, db.queue().counts(i.id()))).toList()));
+                        .map(i -> IntegrationJson.toJson(i, storage.deliveryQueue().counts(i.id()))).toList()));
                 return CloudCli.EXIT_OK;
             }
             if (integrations.isEmpty()) {
@@ -49,7 +49,7 @@ final class IntegrationListCommand implements Callable<Integer> {
             String format = "%-20s  %-12s  %-7s  %-8s  %7s  %5s  %-16s  %s";
             out.println(String.format(format, "ID", "OWNER", "TYPE", "STATE", "QUEUED", "DEAD", "EVENT", "TARGET"));
             for (Integration i : integrations) {
-                QueueCounts counts = db.queue().counts(i.id());
+                QueueCounts counts = storage.deliveryQueue().counts(i.id());
                 out.println(String.format(format, i.id(), i.owner(), i.type(), state(i),
                         counts.pending() + counts.leased() + counts.paused(), counts.dead(),
                         "'" + i.spec().eventPrefix() + "'", i.spec().target()).stripTrailing());

@@ -1,7 +1,7 @@
 package io.corral.cloud.cli;
 
 import io.corral.cloud.integrations.model.Integration;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,12 +22,12 @@ final class IntegrationReplayCommand extends SingleIntegrationCommand {
     }
 
     @Override
-    void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) {
+    void run(Storage storage, Integration integration, PrintWriter out) {
         int replayed;
         if (which.all) {
-            replayed = db.queue().replayAll(integration.id());
+            replayed = storage.deliveryQueue().replayAll(integration.id());
         } else {
-            db.queue().replay(integration.id(), which.delivery);
+            storage.deliveryQueue().replay(integration.id(), which.delivery);
             replayed = 1;
         }
         out.println("replayed " + replayed + " dead letter" + (replayed == 1 ? "" : "s") + " of " + integration.id());

@@ -2,7 +2,7 @@ package io.corral.cloud.cli;
 
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.IntegrationJson;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +15,8 @@ final class IntegrationUpdateCommand extends SingleIntegrationCommand {
     private IntegrationSpecOptions settings;
 
     @Override
-    void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) {
-        Integration updated = db.integrations().update(integration.id(),
+    void run(Storage storage, Integration integration, PrintWriter out) {
+        Integration updated = storage.integrations().update(integration.id(),
                 IntegrationJson.parseSpec(settings.json(), integration.spec()));
         out.println("updated " + updated.id() + " (version " + updated.version() + ")");
     }

@@ -47,7 +47,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandFailure(CloudCli.EXIT_USAGE, "storage memory is not available to 'run' in this build; "
                     + "use sqlite:DIR (--data DIR)");
         }
-        DataDirOption.Initialised initialised = DataDirOption.initialise(dataDir);
+        StorageOption.Initialised initialised = StorageOption.initialise(dataDir);
         if (initialised.created() && !json) {
             out.println("initialised " + dataDir);
         }

@@ -3,6 +3,7 @@ package io.corral.cloud.cli;
 import io.corral.cloud.api.ApiServer;
 import io.corral.cloud.config.Setting;
 import io.corral.cloud.config.SettingType;
+import io.corral.cloud.storage.StorageSpec;
 import io.corral.protocol.CorralProfile;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,13 +16,10 @@ import java.util.List;
  */
 final class RunKeys {
     /** {@code sqlite:DIR} or {@code memory}. */
+    /** The storage's own parser ({@link StorageSpec#parse}) checks the value; the setting keeps its text. */
     static final SettingType<String> STORAGE_SPEC = SettingType.of("storage", text -> {
-        String spec = text.strip();
-        if (spec.equals(CloudSetup.MEMORY) || (spec.startsWith(CloudSetup.SQLITE) && !spec.substring(
-                CloudSetup.SQLITE.length()).isBlank())) {
-            return spec;
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a storage: use sqlite:DIR or memory");
+        StorageSpec.parse(text);
+        return text.strip();
     }, spec -> spec);
 
     static final Setting<String> STORAGE = Setting.of("storage", STORAGE_SPEC, CloudSetup.SQLITE + "corral-data",

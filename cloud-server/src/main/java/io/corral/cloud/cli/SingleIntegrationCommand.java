@@ -1,8 +1,8 @@
 package io.corral.cloud.cli;
 
-import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.IntegrationException;
-import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.integrations.model.Integration;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -11,12 +11,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Base of the {@code integration} subcommands that act on one integration: {@code --data DIR} and the id, the
- * database opened, the integration found (or a "not found" the user can act on), and closed again afterwards.
+ * Base of the {@code integration} subcommands that act on one integration: the storage option and the id, the
+ * storage opened, the integration found (or a "not found" the user can act on), and closed again afterwards.
  */
 abstract class SingleIntegrationCommand implements Callable<Integer> {
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -26,10 +26,10 @@ abstract class SingleIntegrationCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         validate();
-        try (SqliteIntegrationDatabase db = data.openInitialisedIntegrations()) {
-            Integration integration = db.integrations().find(id).orElseThrow(() -> new IntegrationException(
+        try (Storage storage = data.openInitialised()) {
+            Integration integration = storage.integrations().find(id).orElseThrow(() -> new IntegrationException(
                     IntegrationException.Reason.NOT_FOUND, "no integration " + id + "; see: corral-cloud integration list"));
-            run(db, integration, spec.commandLine().getOut());
+            run(storage, integration, spec.commandLine().getOut());
         }
         return CloudCli.EXIT_OK;
     }
@@ -38,5 +38,5 @@ abstract class SingleIntegrationCommand implements Callable<Integer> {
     void validate() {
     }
 
-    abstract void run(SqliteIntegrationDatabase db, Integration integration, PrintWriter out) throws Exception;
+    abstract void run(Storage storage, Integration integration, PrintWriter out) throws Exception;
 }

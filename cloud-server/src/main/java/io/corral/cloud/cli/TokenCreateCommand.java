@@ -2,8 +2,8 @@ package io.corral.cloud.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.corral.cloud.registry.AccessToken;
-import io.corral.cloud.registry.SqliteTokenStore;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                 "the cloud stores only its SHA-256 hash. Use it as 'Authorization: Bearer TOKEN'."})
 final class TokenCreateCommand implements Callable<Integer> {
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -44,8 +44,8 @@ final class TokenCreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         TokenStore.Issued issued;
-        try (SqliteTokenStore tokens = data.openInitialisedTokens()) {
-            issued = tokens.create(owner, admin, expiresIn == null ? null : Instant.now().plus(expiresIn));
+        try (Storage storage = data.openInitialised()) {
+            issued = storage.tokens().create(owner, admin, expiresIn == null ? null : Instant.now().plus(expiresIn));
         }
         AccessToken token = issued.record();
         PrintWriter out = spec.commandLine().getOut();

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.corral.cloud.registry.AccessToken;
-import io.corral.cloud.registry.SqliteTokenStore;
+import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +25,7 @@ final class TokenListCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -42,7 +43,8 @@ final class TokenListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws JsonProcessingException {
         List<AccessToken> tokens;
-        try (SqliteTokenStore store = data.openInitialisedTokens()) {
+        try (Storage storage = data.openInitialised()) {
+            TokenStore store = storage.tokens();
             tokens = owner == null ? store.listAll() : store.listByOwner(owner);
         }
         Instant now = Instant.now();

@@ -1,7 +1,7 @@
 package io.corral.cloud.cli;
 
 import io.corral.cloud.registry.AccessToken;
-import io.corral.cloud.registry.SqliteTokenStore;
+import io.corral.cloud.storage.Storage;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         "A running cloud refuses it from its next request on."})
 final class TokenRevokeCommand implements Callable<Integer> {
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -24,8 +24,8 @@ final class TokenRevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AccessToken revoked;
-        try (SqliteTokenStore tokens = data.openInitialisedTokens()) {
-            revoked = tokens.revoke(id);
+        try (Storage storage = data.openInitialised()) {
+            revoked = storage.tokens().revoke(id);
         }
         spec.commandLine().getOut().println("revoked token " + revoked.id() + " of owner " + revoked.owner()
                 + " (at " + revoked.revokedAt() + ")");

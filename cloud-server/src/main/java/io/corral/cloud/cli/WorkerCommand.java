@@ -3,6 +3,8 @@ package io.corral.cloud.cli;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.integrations.Integrations;
 import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
+import io.corral.cloud.storage.Storage;
+import io.corral.cloud.storage.sqlite.SqliteStorage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -25,7 +27,7 @@ final class WorkerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
 
     @Mixin
-    private DataDirOption data;
+    private StorageOption data;
     @Spec
     private CommandSpec spec;
 
@@ -42,6 +44,18 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The SQLite file through which this process hands its hook events to the cloud's bus. Only SQLite storage
+     * has such an outbox so far; memory storage is refused before this, as nothing outlives the process.
+     */
+    private SqliteIntegrationDatabase outbox(Storage storage) {
+        if (storage instanceof SqliteStorage sqlite) {
+            return sqlite.integrationDatabase();
+        }
+        throw new CommandFailure(CloudCli.EXIT_USAGE, "a worker process needs storage that hands hook events to"
+                + " the cloud across processes; only sqlite:DIR does, was " + storage.describe());
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         if (workers == 0) {
@@ -50,10 +64,11 @@ final class WorkerCommand implements Callable<Integer> {
         IntegrationSettings settings = settings(workers);
         PrintWriter out = spec.commandLine().getOut();
         try (ShutdownSignal signal = new ShutdownSignal();
-             SqliteIntegrationDatabase db = data.openInitialisedIntegrations();
-             Integrations integrations = Integrations.builder().queue(db.queue()).store(db.integrations())
-                     .settings(settings).hookPublisher(db::appendToOutbox).build()) {
-            out.println("corral worker: " + workers + " workers on " + db.file() + " (pid "
+             Storage storage = data.openInitialised();
+             Integrations integrations = Integrations.builder().queue(storage.deliveryQueue())
+                     .store(storage.integrations()).settings(settings).hookPublisher(outbox(storage)::appendToOutbox)
+                     .build()) {
+            out.println("corral worker: " + workers + " workers on " + outbox(storage).file() + " (pid "
                     + ProcessHandle.current().pid() + ")");
             out.println("stop with Ctrl-C or SIGTERM");
             out.flush();

@@ -9,8 +9,12 @@ package io.corral.cloud.events;
  * a subscriber is, and a device that wants to skip its own events filters on the {@code from} query.
  *
  * <p>{@link #publish} never waits for subscribers: delivery is asynchronous, so a device's publish is
- * acknowledged without waiting for any subscriber. The embedded implementation is {@link InProcessEventBus};
- * a NATS JetStream implementation will follow behind this interface. Implementations are thread-safe.
+ * acknowledged without waiting for any subscriber. Events published by one thread reach each subscription in
+ * publish order, and each matching subscription receives an event once; a listener that throws does not keep
+ * the event from the others. After {@link Subscription#cancel()} returns, the subscription receives nothing
+ * published later. The embedded implementation is {@link InProcessEventBus}; a NATS JetStream implementation
+ * will follow behind this interface, and {@code EventBusContract} (in the tests) holds both to these rules.
+ * Implementations are thread-safe.
  */
 public interface EventBus extends AutoCloseable {
 

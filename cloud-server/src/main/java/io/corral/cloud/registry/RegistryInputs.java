@@ -1,9 +1,12 @@
 package io.corral.cloud.registry;
 
+import io.corral.cloud.registry.DeviceRecord.CredentialType;
+import io.corral.cloud.registry.DeviceRegistry.NewDevice;
 import io.corral.cloud.registry.RegistryException.Reason;
 import io.corral.protocol.DeviceIds;
-import java.security.AlgorithmParameters;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -11,13 +14,22 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Input rules shared by every {@link DeviceRegistry} implementation, so a later PostgreSQL registry rejects
- * exactly what the SQLite one rejects, with the same messages.
+ * Input rules and error messages shared by every {@link DeviceRegistry} and {@link TokenStore} implementation,
+ * so the in-memory and SQLite ones (and a later PostgreSQL one) reject exactly the same input with the same
+ * messages. For implementers; callers of the registry never need it.
  */
-final class RegistryInputs {
+public final class RegistryInputs {
     static final int MAX_OWNER_LENGTH = 64;
     static final int MAX_DEVICE_NAME_LENGTH = 64;
     static final int MIN_PSK_LENGTH = 16;
@@ -29,7 +41,8 @@ final class RegistryInputs {
     private RegistryInputs() {
     }
 
-    static String owner(String owner) {
+    /** The owner name, if it is 1..64 characters of [A-Za-z0-9._@-]. */
+    public static String owner(String owner) {
         if (owner == null || !OWNER.matcher(owner).matches()) {
             throw invalid("owner name must be 1.." + MAX_OWNER_LENGTH + " characters of [A-Za-z0-9._@-], was "
                     + quoted(owner));
@@ -37,7 +50,8 @@ final class RegistryInputs {
         return owner;
     }
 
-    static String deviceId(String deviceId) {
+    /** The device id, if it is 24 lowercase hex characters. */
+    public static String deviceId(String deviceId) {
         if (!DeviceIds.isValid(deviceId)) {
             throw invalid("device id must be 24 lowercase hex characters, was " + quoted(deviceId));
         }
@@ -45,7 +59,7 @@ final class RegistryInputs {
     }
 
     /** Device names are optional labels for people; null means none. */
-    static String deviceName(String name) {
+    public static String deviceName(String name) {
         if (name == null) {
             return null;
         }
@@ -60,7 +74,7 @@ final class RegistryInputs {
      * PSKs must be typable as a {@code coap-client -k} argument, hence printable ASCII; the minimum keeps
      * hand-picked keys from being guessable.
      */
-    static String psk(String psk) {
+    public static String psk(String psk) {
         if (psk == null || psk.length() < MIN_PSK_LENGTH || psk.length() > MAX_PSK_LENGTH
                 || !psk.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             // The PSK is a secret: say what is wrong with it, never echo it.
@@ -71,7 +85,7 @@ final class RegistryInputs {
     }
 
     /** Accepts only P-256 keys: the profile's only RPK suite is ECDHE_ECDSA on secp256r1. */
-    static byte[] p256PublicKey(String field, byte[] spki) {
+    public static byte[] p256PublicKey(String field, byte[] spki) {
         PublicKey key;
         try {
             key = CloudKeys.publicKeyFromSpki(spki);
@@ -86,7 +100,7 @@ final class RegistryInputs {
      * The cloud's key pair must be P-256 and its halves must belong together: a mismatched pair would only
      * show up later, as every handshake failing with an obscure error.
      */
-    static KeyPair cloudKeyPair(KeyPair pair) {
+    public static KeyPair cloudKeyPair(KeyPair pair) {
         if (pair == null || pair.getPublic() == null || pair.getPrivate() == null) {
             throw invalid("cloud key pair must have both a public and a private key");
         }
@@ -113,7 +127,8 @@ final class RegistryInputs {
         return pair;
     }
 
-    static void requireP256(String field, PublicKey key) {
+    /** Refuses a key that is not on P-256, naming {@code field}. */
+    public static void requireP256(String field, PublicKey key) {
         if (!(key instanceof ECPublicKey ec) || !sameCurve(ec.getParams(), P256)) {
             throw invalid(field + " must be on curve P-256 (secp256r1), was " + describe(key));
         }
@@ -141,12 +156,124 @@ final class RegistryInputs {
         }
     }
 
-    static RegistryException invalid(String message) {
+    /**
+     * A new RPK device, its inputs checked; the key is copied, so the caller's array cannot change the record.
+     *
+     * @param created the creation time, which the implementation's clock gives
+     */
+    public static DeviceRecord rpkDevice(String deviceId, String owner, String name, byte[] publicKeySpki,
+                                         Instant created) {
+        device(deviceId, owner, name);
+        byte[] spki = p256PublicKey("public key", publicKeySpki);
+        return new DeviceRecord(deviceId, owner, name, CredentialType.RPK, spki, null, created, null);
+    }
+
+    /** A new PSK device, its inputs checked. */
+    public static DeviceRecord pskDevice(String deviceId, String owner, String name, String psk, Instant created) {
+        device(deviceId, owner, name);
+        psk(psk);
+        return new DeviceRecord(deviceId, owner, name, CredentialType.PSK, null, psk, created, null);
+    }
+
+    /**
+     * The records of a {@link DeviceRegistry#createDevices} batch, every device checked before any is stored:
+     * errors name the device by index, and an id or key given twice in the batch is a conflict. Whether the
+     * owner exists and whether ids or keys are taken already is the implementation's to check, with
+     * {@link #unknownOwner}, {@link #idTaken} and {@link #keyTaken}.
+     */
+    public static List<DeviceRecord> newDevices(String owner, List<NewDevice> devices, Instant created) {
+        owner(owner);
+        Objects.requireNonNull(devices, "devices");
+        List<DeviceRecord> records = new ArrayList<>(devices.size());
+        Set<String> ids = new HashSet<>();
+        // ByteBuffer compares contents, which a byte[] as map key would not.
+        Map<ByteBuffer, Integer> keys = new HashMap<>();
+        for (int i = 0; i < devices.size(); i++) {
+            NewDevice device = devices.get(i);
+            String where = "devices[" + i + "]: ";
+            if (device == null) {
+                throw new RegistryException(Reason.INVALID_INPUT, where + "must not be null");
+            }
+            DeviceRecord record;
+            try {
+                device(device.id(), owner, device.name());
+                if ((device.psk() == null) == (device.publicKeySpki() == null)) {
+                    throw new RegistryException(Reason.INVALID_INPUT, "needs exactly one of a public key and a psk");
+                }
+                record = device.psk() != null
+                        ? pskDevice(device.id(), owner, device.name(), device.psk(), created)
+                        : rpkDevice(device.id(), owner, device.name(), device.publicKeySpki(), created);
+            } catch (RegistryException e) {
+                throw new RegistryException(e.reason(), where + e.getMessage(), e);
+            }
+            if (!ids.add(record.id())) {
+                throw new RegistryException(Reason.CONFLICT, where + "device id " + record.id() + " appears twice");
+            }
+            if (record.publicKeySpki() != null) {
+                Integer first = keys.putIfAbsent(ByteBuffer.wrap(record.publicKeySpki()), i);
+                if (first != null) {
+                    throw new RegistryException(Reason.CONFLICT,
+                            where + "public key is the same as the one of devices[" + first + "]");
+                }
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static void device(String deviceId, String owner, String name) {
+        deviceId(deviceId);
+        owner(owner);
+        deviceName(name);
+    }
+
+    /** A device of an owner that does not exist. */
+    public static RegistryException unknownOwner(String owner) {
+        return new RegistryException(Reason.NOT_FOUND, "unknown owner '" + owner + "'; create the owner first");
+    }
+
+    /**
+     * A device id that is registered already.
+     *
+     * @param where {@code "devices[i]: "} for a device of a batch, else empty
+     */
+    public static RegistryException idTaken(String where, String deviceId) {
+        return new RegistryException(Reason.CONFLICT, where + "device id " + deviceId + " is already registered");
+    }
+
+    /** A public key that belongs to {@code otherDeviceId} already; {@code where} as for {@link #idTaken}. */
+    public static RegistryException keyTaken(String where, String otherDeviceId) {
+        return new RegistryException(Reason.CONFLICT, where + "public key is already registered to device "
+                + otherDeviceId);
+    }
+
+    /** A second cloud key pair for the registry in {@code place} (a file, or {@code memory}). */
+    public static RegistryException cloudKeyPairExists(String place, Instant created) {
+        return new RegistryException(Reason.CONFLICT, "the cloud key pair already exists in " + place
+                + " (created " + created + "); it is created only once");
+    }
+
+    /** A token's expiry must lie after {@code now}; null (never) is fine. */
+    public static Instant tokenExpiry(Instant expiresAt, Instant now) {
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new RegistryException(Reason.INVALID_INPUT,
+                    "token expiry must be in the future, was " + expiresAt + " (now is " + now + ")");
+        }
+        return expiresAt;
+    }
+
+    /** A token id that no token has. */
+    public static RegistryException noSuchToken(String id) {
+        return new RegistryException(Reason.NOT_FOUND, "no access token has id '" + id + "'");
+    }
+
+    /** An {@link Reason#INVALID_INPUT} error with this message. */
+    public static RegistryException invalid(String message) {
         return new RegistryException(Reason.INVALID_INPUT, message);
     }
 
     /** Quotes user input for an error message, cut short so a huge argument cannot flood a log line. */
-    static String quoted(String value) {
+    public static String quoted(String value) {
         if (value == null) {
             return "null";
         }

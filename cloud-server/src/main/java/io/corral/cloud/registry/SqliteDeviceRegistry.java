@@ -15,12 +15,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -134,16 +132,12 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
 
     @Override
     public DeviceRecord createRpkDevice(String deviceId, String owner, String name, byte[] publicKeySpki) {
-        validateDevice(deviceId, owner, name);
-        byte[] spki = RegistryInputs.p256PublicKey("public key", publicKeySpki);
-        return insert(new DeviceRecord(deviceId, owner, name, CredentialType.RPK, spki, null, now(), null));
+        return insert(RegistryInputs.rpkDevice(deviceId, owner, name, publicKeySpki, now()));
     }
 
     @Override
     public DeviceRecord createPskDevice(String deviceId, String owner, String name, String psk) {
-        validateDevice(deviceId, owner, name);
-        RegistryInputs.psk(psk);
-        return insert(new DeviceRecord(deviceId, owner, name, CredentialType.PSK, null, psk, now(), null));
+        return insert(RegistryInputs.pskDevice(deviceId, owner, name, psk, now()));
     }
 
     /** {@inheritDoc} A string that is not a valid device id finds nothing (PSK identities come off the wire). */
@@ -235,8 +229,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
             try (PreparedStatement select = c.prepareStatement("SELECT created FROM cloud_keys WHERE id = 1");
                  ResultSet rs = select.executeQuery()) {
                 if (rs.next()) {
-                    throw new RegistryException(Reason.CONFLICT, "the cloud key pair already exists in " + file
-                            + " (created " + Instant.ofEpochMilli(rs.getLong(1)) + "); it is created only once");
+                    throw RegistryInputs.cloudKeyPairExists(file.toString(), Instant.ofEpochMilli(rs.getLong(1)));
                 }
             }
             try (PreparedStatement insert = c.prepareStatement(
@@ -330,56 +323,13 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
         }
     }
 
-    private void validateDevice(String deviceId, String owner, String name) {
-        RegistryInputs.deviceId(deviceId);
-        RegistryInputs.owner(owner);
-        RegistryInputs.deviceName(name);
-    }
-
     /**
      * {@inheritDoc} Checks every device first, then inserts them all in one transaction with one batched
      * statement, so ten thousand devices take well under a second.
      */
     @Override
     public List<DeviceRecord> createDevices(String owner, List<NewDevice> devices) {
-        RegistryInputs.owner(owner);
-        Objects.requireNonNull(devices, "devices");
-        Instant created = now();
-        List<DeviceRecord> records = new ArrayList<>(devices.size());
-        Set<String> ids = new HashSet<>();
-        Map<Spki, Integer> keys = new HashMap<>();
-        for (int i = 0; i < devices.size(); i++) {
-            NewDevice device = devices.get(i);
-            String where = "devices[" + i + "]: ";
-            if (device == null) {
-                throw new RegistryException(Reason.INVALID_INPUT, where + "must not be null");
-            }
-            DeviceRecord record;
-            try {
-                validateDevice(device.id(), owner, device.name());
-                if ((device.psk() == null) == (device.publicKeySpki() == null)) {
-                    throw new RegistryException(Reason.INVALID_INPUT, "needs exactly one of a public key and a psk");
-                }
-                record = device.psk() != null
-                        ? new DeviceRecord(device.id(), owner, device.name(), CredentialType.PSK, null,
-                                RegistryInputs.psk(device.psk()), created, null)
-                        : new DeviceRecord(device.id(), owner, device.name(), CredentialType.RPK,
-                                RegistryInputs.p256PublicKey("public key", device.publicKeySpki()), null, created, null);
-            } catch (RegistryException e) {
-                throw new RegistryException(e.reason(), where + e.getMessage(), e);
-            }
-            if (!ids.add(record.id())) {
-                throw new RegistryException(Reason.CONFLICT, where + "device id " + record.id() + " appears twice");
-            }
-            if (record.publicKeySpki() != null) {
-                Integer first = keys.putIfAbsent(new Spki(record.publicKeySpki()), i);
-                if (first != null) {
-                    throw new RegistryException(Reason.CONFLICT,
-                            where + "public key is the same as the one of devices[" + first + "]");
-                }
-            }
-            records.add(record);
-        }
+        List<DeviceRecord> records = RegistryInputs.newDevices(owner, devices, now());
         insertAll(owner, records);
         return records.stream().map(SqliteDeviceRegistry::copy).toList();
     }
@@ -393,7 +343,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
     private void insertAll(String owner, List<DeviceRecord> devices) {
         write(c -> {
             if (!exists(c, "SELECT 1 FROM owners WHERE name = ?", owner)) {
-                throw new RegistryException(Reason.NOT_FOUND, "unknown owner '" + owner + "'; create the owner first");
+                throw RegistryInputs.unknownOwner(owner);
             }
             try (PreparedStatement byId = c.prepareStatement("SELECT 1 FROM devices WHERE id = ?");
                  PreparedStatement byKey = c.prepareStatement("SELECT id FROM devices WHERE public_key = ?")) {
@@ -403,16 +353,14 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
                     byId.setString(1, device.id());
                     try (ResultSet rs = byId.executeQuery()) {
                         if (rs.next()) {
-                            throw new RegistryException(Reason.CONFLICT,
-                                    where + "device id " + device.id() + " is already registered");
+                            throw RegistryInputs.idTaken(where, device.id());
                         }
                     }
                     if (device.publicKeySpki() != null) {
                         byKey.setBytes(1, device.publicKeySpki());
                         try (ResultSet rs = byKey.executeQuery()) {
                             if (rs.next()) {
-                                throw new RegistryException(Reason.CONFLICT,
-                                        where + "public key is already registered to device " + rs.getString(1));
+                                throw RegistryInputs.keyTaken(where, rs.getString(1));
                             }
                         }
                     }

@@ -1,11 +1,7 @@
 package io.corral.cloud.registry;
 
 import io.corral.cloud.registry.RegistryException.Reason;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,8 +10,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,12 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a running cloud) stops working at its next request.
  */
 public final class SqliteTokenStore implements TokenStore {
-    private static final int TOKEN_BYTES = 32;
-    /** Base64url without padding of {@value #TOKEN_BYTES} bytes. */
-    private static final int TOKEN_LENGTH = 43;
-    private static final int ID_BYTES = 8;
     private static final String COLUMNS = "id, owner, admin, created, expires, last_used, revoked";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
     private final Connection connection;
@@ -68,16 +57,9 @@ public final class SqliteTokenStore implements TokenStore {
     public Issued create(String owner, boolean admin, Instant expiresAt) {
         RegistryInputs.owner(owner);
         Instant now = now();
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new RegistryException(Reason.INVALID_INPUT,
-                    "token expiry must be in the future, was " + expiresAt + " (now is " + now + ")");
-        }
-        byte[] secret = new byte[TOKEN_BYTES];
-        RANDOM.nextBytes(secret);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        byte[] idBytes = new byte[ID_BYTES];
-        RANDOM.nextBytes(idBytes);
-        AccessToken record = new AccessToken(HexFormat.of().formatHex(idBytes), owner, admin, now,
+        RegistryInputs.tokenExpiry(expiresAt, now);
+        String token = TokenSecrets.newToken();
+        AccessToken record = new AccessToken(TokenSecrets.newId(), owner, admin, now,
                 expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null);
         write(c -> {
             try (PreparedStatement insertOwner = c.prepareStatement(
@@ -93,7 +75,7 @@ public final class SqliteTokenStore implements TokenStore {
                 insert.setInt(3, admin ? 1 : 0);
                 insert.setLong(4, now.toEpochMilli());
                 setMillis(insert, 5, record.expiresAt());
-                insert.setBytes(6, sha256(token));
+                insert.setBytes(6, TokenSecrets.sha256(token));
                 insert.executeUpdate();
             }
             return null;
@@ -104,10 +86,10 @@ public final class SqliteTokenStore implements TokenStore {
     @Override
     public Optional<AccessToken> use(String token, Instant now) {
         Objects.requireNonNull(now, "now");
-        if (token == null || token.length() != TOKEN_LENGTH) {
+        if (!TokenSecrets.wellFormed(token)) {
             return Optional.empty();
         }
-        byte[] hash = sha256(token);
+        byte[] hash = TokenSecrets.sha256(token);
         Optional<AccessToken> found = Optional.ofNullable(read(c -> selectOne(c, "sha256", hash)));
         found.filter(t -> t.stateAt(now) == AccessToken.State.ACTIVE)
                 .filter(t -> t.lastUsed() == null || !t.lastUsed().plus(LAST_USED_RESOLUTION).isAfter(now))
@@ -146,7 +128,7 @@ public final class SqliteTokenStore implements TokenStore {
             }
             AccessToken revoked = selectOne(c, "id", id);
             if (revoked == null) {
-                throw new RegistryException(Reason.NOT_FOUND, "no access token has id '" + id + "'");
+                throw RegistryInputs.noSuchToken(id);
             }
             return revoked;
         });
@@ -225,18 +207,6 @@ public final class SqliteTokenStore implements TokenStore {
             statement.setNull(index, Types.INTEGER);
         } else {
             statement.setLong(index, at.toEpochMilli());
-        }
-    }
-
-    /**
-     * Unsalted SHA-256 is enough here: a token has 256 bits of entropy, so there is no dictionary to precompute,
-     * and a fast hash keeps the per-request check cheap.
-     */
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
         }
     }
 

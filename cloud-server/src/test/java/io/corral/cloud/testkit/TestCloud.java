@@ -5,6 +5,7 @@ import io.corral.cloud.registry.CloudKeys;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.SqliteTokenStore;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.storage.memory.MemoryStorage;
 import io.corral.device.Device;
 import io.corral.device.DeviceCredentials;
 import io.corral.protocol.DeviceIds;
@@ -277,15 +278,15 @@ public final class TestCloud implements AutoCloseable {
         }
 
         /**
-         * Nothing on disk: the device registry in memory ({@link InMemoryDeviceRegistry}), and so no data dir, no
-         * integrations and no access tokens. This is the switch for the {@code memory} storage: once the cloud
-         * takes a {@code Storage}, this option hands it {@code Storages.memory()} and nothing else changes.
+         * Nothing on disk: the device registry of a {@link MemoryStorage}, and so no data dir, no integrations and no
+         * access tokens. This is the switch for the {@code memory} storage: handing the cloud the whole
+         * {@link MemoryStorage} instead would give it integrations and tokens in memory too.
          */
         public Builder memory() {
             this.memory = true;
             this.dataDir = null;
             if (registry == null) {
-                registry = InMemoryDeviceRegistry::new;
+                registry = () -> MemoryStorage.open().registry();
             }
             return this;
         }

@@ -1,11 +1,10 @@
 package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.events.Event;
-import io.corral.cloud.integrations.IntegrationException.Reason;
-import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.integrations.model.Attempt;
 import io.corral.cloud.integrations.model.Delivery;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
+import io.corral.cloud.integrations.queue.DeliveryQueueRules;
 import io.corral.cloud.integrations.queue.QueueCounts;
 import io.corral.cloud.integrations.queue.QueuedDelivery;
 import java.sql.Connection;
@@ -19,8 +18,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,8 +36,6 @@ final class SqliteDeliveryQueue implements DeliveryQueue {
             + " WHERE id = ?";
     private static final String INSERT_ATTEMPT = "INSERT INTO attempts (integration_id, delivery_id, event_id, attempt,"
             + " at, outcome, status, latency_ms, error, worker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** Longest error text kept per attempt; enough for a status line and the start of a body. */
-    static final int MAX_ERROR_CHARS = 500;
 
     private final SqliteIntegrationDatabase db;
     /** Prepared statements of the write connection; touched by the writer thread only. */
@@ -185,7 +182,7 @@ final class SqliteDeliveryQueue implements DeliveryQueue {
             }
             update.setBoolean(4, dead);
             update.setLong(5, at);
-            update.setString(6, truncate(attempt.error()));
+            update.setString(6, DeliveryQueueRules.clipError(attempt.error()));
             setStatus(update, 7, attempt.status());
             update.setLong(8, delivery.id());
             update.setString(9, delivery.leaseOwner());
@@ -296,15 +293,13 @@ final class SqliteDeliveryQueue implements DeliveryQueue {
                 select.setString(2, integrationId);
                 try (ResultSet rs = select.executeQuery()) {
                     if (!rs.next()) {
-                        throw new IntegrationException(Reason.NOT_FOUND, "integration " + integrationId
-                                + " has no delivery " + deliveryId + " (delivered ones are not kept)");
+                        throw DeliveryQueueRules.noDelivery(integrationId, deliveryId);
                     }
                     state = rs.getString(1);
                 }
             }
             if (!"dead".equals(state)) {
-                throw new IntegrationException(Reason.CONFLICT, "delivery " + deliveryId + " is " + state
-                        + ", not dead; only dead letters can be replayed");
+                throw DeliveryQueueRules.notDead(deliveryId, state);
             }
             return revive(c, integrationId, deliveryId);
         });
@@ -397,7 +392,7 @@ final class SqliteDeliveryQueue implements DeliveryQueue {
         insert.setString(6, attempt.outcome().name());
         setStatus(insert, 7, attempt.status());
         insert.setLong(8, attempt.latency().toMillis());
-        insert.setString(9, truncate(attempt.error()));
+        insert.setString(9, DeliveryQueueRules.clipError(attempt.error()));
         insert.setString(10, attempt.worker());
         insert.executeUpdate();
     }
@@ -408,10 +403,6 @@ final class SqliteDeliveryQueue implements DeliveryQueue {
         } else {
             statement.setInt(index, status);
         }
-    }
-
-    private static String truncate(String error) {
-        return error == null || error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "...";
     }
 
     static void bindEvent(PreparedStatement statement, int first, Event event) throws SQLException {

@@ -1,8 +1,8 @@
 package io.corral.cloud.integrations.sqlite;
 
 import io.corral.cloud.events.Event;
-import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.Ranges;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.integrations.store.IntegrationStore;
@@ -413,6 +413,11 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
 
         public Duration linger() {
             return linger;
+        }
+
+        /** Attempts kept per integration in the log; the in-memory queue keeps as many. */
+        public int attemptsKept() {
+            return attemptsKept;
         }
 
         @Override

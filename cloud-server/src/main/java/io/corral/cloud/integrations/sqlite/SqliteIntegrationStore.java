@@ -1,21 +1,20 @@
 package io.corral.cloud.integrations.sqlite;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.IntegrationException;
+import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.IntegrationJson;
 import io.corral.cloud.integrations.model.IntegrationSpec;
 import io.corral.cloud.integrations.store.IntegrationStore;
+import io.corral.cloud.integrations.store.IntegrationStoreRules;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +25,6 @@ import java.util.Optional;
  */
 final class SqliteIntegrationStore implements IntegrationStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, owner, spec, paused, version, created, updated";
 
     private final SqliteIntegrationDatabase db;
@@ -35,16 +33,10 @@ final class SqliteIntegrationStore implements IntegrationStore {
         this.db = db;
     }
 
-    static String newId() {
-        byte[] bytes = new byte[8];
-        RANDOM.nextBytes(bytes);
-        return "int_" + HexFormat.of().formatHex(bytes);
-    }
-
     @Override
     public Integration create(String owner, IntegrationSpec spec) {
-        requireOwner(owner);
-        String id = newId();
+        IntegrationStoreRules.owner(owner);
+        String id = IntegrationStoreRules.newId();
         IntegrationSpec stored = spec.storedFor(id, null);
         Instant now = db.now();
         Integration integration = new Integration(id, owner, stored, false, 1, now, now);
@@ -226,13 +218,7 @@ final class SqliteIntegrationStore implements IntegrationStore {
         return IntegrationJson.specJson(spec, false).toString();
     }
 
-    private static void requireOwner(String owner) {
-        if (owner == null || owner.isEmpty() || owner.length() > 64) {
-            throw IntegrationException.invalid("owner", "must be 1..64 characters");
-        }
-    }
-
     private static IntegrationException notFound(String id) {
-        return new IntegrationException(Reason.NOT_FOUND, "no integration " + id);
+        return IntegrationStoreRules.noIntegration(id);
     }
 }

@@ -1,4 +1,4 @@
-package io.corral.cloud.integrations.queue;
+package io.corral.cloud.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,11 +11,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
     }
 
