@@ -2,6 +2,8 @@ package io.corral.cloud.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corral.cloud.Cloud;
+import io.corral.cloud.storage.Storage;
+import io.corral.cloud.storage.Storages;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,6 +31,8 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The owner of the admin token a {@code memory} cloud mints at start. */
+    static final String MEMORY_ADMIN_OWNER = "admin";
 
     @Mixin
     private SettingsOptions settings;
@@ -43,22 +48,13 @@ final class RunCommand implements Callable<Integer> {
         CloudSetup setup = settings.setup(spec);
         Path dataDir = setup.dataDir();
         if (dataDir == null) {
-            // storage=memory: the lead wires it here once io.corral.cloud.storage.Storages is merged.
-            throw new CommandFailure(CloudCli.EXIT_USAGE, "storage memory is not available to 'run' in this build; "
-                    + "use sqlite:DIR (--data DIR)");
-        }
-        StorageOption.Initialised initialised = StorageOption.initialise(dataDir);
-        if (initialised.created() && !json) {
-            out.println("initialised " + dataDir);
-        }
-        Cloud cloud = setup.applyTo(Cloud.builder().dataDir(dataDir)).build();
-        // Closed in reverse order: the cloud first, then the signal lets the JVM exit.
-        try (ShutdownSignal signal = new ShutdownSignal(); cloud) {
-            cloud.start();
-            banner(out, setup, cloud, initialised.created());
-            out.flush();
-            signal.await();
-            log.info("stopping");
+            runInMemory(out, setup);
+        } else {
+            StorageOption.Initialised initialised = StorageOption.initialise(dataDir);
+            if (initialised.created() && !json) {
+                out.println("initialised " + dataDir);
+            }
+            serve(out, setup, setup.applyTo(Cloud.builder().dataDir(dataDir)).build(), initialised.created(), null);
         }
         if (!json) {
             out.println("stopped");
@@ -66,8 +62,34 @@ final class RunCommand implements Callable<Integer> {
         return CloudCli.EXIT_OK;
     }
 
+    /**
+     * {@code storage=memory}: nothing on disk, so no other process ({@code token create}, {@code device create})
+     * can reach this cloud's registry. The banner therefore carries an admin token minted at start, the one way
+     * in; provision devices and tokens through the API with it. Everything is gone when the cloud stops.
+     */
+    private void runInMemory(PrintWriter out, CloudSetup setup) throws Exception {
+        try (Storage storage = Storages.open(setup.storage(), setup.integrations().queue())) {
+            Cloud cloud = setup.applyTo(Cloud.builder().storage(storage)).build();
+            serve(out, setup, cloud, true, () -> storage.tokens().create(MEMORY_ADMIN_OWNER, true, null).token());
+        }
+    }
+
+    /** Starts the cloud, prints the banner, and serves until SIGTERM or Ctrl-C. */
+    private void serve(PrintWriter out, CloudSetup setup, Cloud cloud, boolean initialised,
+                       Supplier<String> adminToken) throws Exception {
+        // Closed in reverse order: the cloud first, then the signal lets the JVM exit.
+        try (ShutdownSignal signal = new ShutdownSignal(); cloud) {
+            cloud.start();
+            banner(out, setup, cloud, initialised, adminToken == null ? null : adminToken.get());
+            out.flush();
+            signal.await();
+            log.info("stopping");
+        }
+    }
+
     /** Version, addresses, public key, storage and admission mode: as text, or as one JSON line. */
-    private void banner(PrintWriter out, CloudSetup setup, Cloud cloud, boolean initialised) throws Exception {
+    private void banner(PrintWriter out, CloudSetup setup, Cloud cloud, boolean initialised, String adminToken)
+            throws Exception {
         String version = spec.root().version()[0];
         String dtls = "coaps://" + uriAuthority(cloud.coapAddress());
         String http = "http://" + uriAuthority(cloud.httpAddress());
@@ -84,6 +106,9 @@ final class RunCommand implements Callable<Integer> {
             line.put("storage", setup.storage());
             line.put("admission", admission);
             line.put("initialised", initialised);
+            if (adminToken != null) {
+                line.put("admin_token", adminToken);
+            }
             out.println(JSON.writeValueAsString(line));
             return;
         }
@@ -93,6 +118,10 @@ final class RunCommand implements Callable<Integer> {
         out.println("cloud public key: " + publicKey);
         out.println("storage: " + setup.storage());
         out.println("admission: " + admission);
+        if (adminToken != null) {
+            out.println("admin token (owner " + MEMORY_ADMIN_OWNER + "; memory storage keeps nothing, so this is the "
+                    + "way in): " + adminToken);
+        }
         out.println("alerts: " + setup.alerting());
         out.println("stop with Ctrl-C or SIGTERM");
     }

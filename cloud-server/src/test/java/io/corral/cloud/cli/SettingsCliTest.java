@@ -9,6 +9,10 @@ import io.corral.cloud.config.SettingValues;
 import io.corral.cloud.integrations.IntegrationSettings;
 import io.corral.cloud.testkit.CliRun;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -215,7 +220,7 @@ class SettingsCliTest {
         List<String> args = new ArrayList<>(List.of("run", "--config", EXAMPLE.toString(), "--data",
                 data().toString()));
         args.addAll(List.of(LOOPBACK));
-        String banner = running(Map.of(), "stop with Ctrl-C", args, () -> {
+        String banner = running(Map.of(), "stop with Ctrl-C", args, printed -> {
         });
         List<String> lines = banner.lines().toList();
         assertThat(lines.get(0)).isEqualTo("initialised " + data());
@@ -234,7 +239,7 @@ class SettingsCliTest {
                 "static"));
         args.addAll(List.of(LOOPBACK));
         List<String> receivers = new ArrayList<>();
-        String out = running(Map.of("CORRAL_DTLS_SCANDIUM_DTLS_RECEIVER_THREAD_COUNT", "3"), "}", args, () -> {
+        String out = running(Map.of("CORRAL_DTLS_SCANDIUM_DTLS_RECEIVER_THREAD_COUNT", "3"), "}", args, printed -> {
             for (Thread thread : Thread.getAllStackTraces().keySet()) {
                 receivers.add(thread.getName());
             }
@@ -253,11 +258,44 @@ class SettingsCliTest {
                 .filteredOn(name -> name.startsWith("DTLS-Receiver-") && name.endsWith(":" + port)).hasSize(3);
     }
 
+    @Test
+    void run_on_memory_storage_serves_the_api_with_the_admin_token_of_its_banner() throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--json", "--storage", "memory"));
+        args.addAll(List.of(LOOPBACK));
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        String out = running(Map.of(), "}", args, printed -> {
+            try {
+                JsonNode banner = JSON.readTree(printed);
+                URI devices = URI.create(banner.get("http").asText() + "/v1/devices");
+                HttpClient http = HttpClient.newHttpClient();
+                for (String token : List.of(banner.get("admin_token").asText(), "not-a-token")) {
+                    answers.add(http.send(HttpRequest.newBuilder(devices)
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("name=kitchen&owner=alice")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        JsonNode banner = JSON.readTree(out);
+        assertThat(banner.get("storage").asText()).isEqualTo("memory");
+        assertThat(banner.get("admin_token").asText()).hasSize(43);
+        assertThat(answers.get(0).statusCode()).as(answers.get(0).body()).isEqualTo(201);
+        JsonNode device = JSON.readTree(answers.get(0).body());
+        assertThat(device.get("owner").asText()).isEqualTo("alice");
+        assertThat(device.get("credentials").get("cloud_public_key").asText())
+                .isEqualTo(banner.get("public_key").asText());
+        assertThat(answers.get(1).statusCode()).isEqualTo(401);
+    }
+
     /**
      * Runs {@code corral-cloud ARGS} on a thread until its output contains {@code ready}, runs {@code whileUp},
      * then stops it the way a signal would (its wait is interrupted) and returns what it printed until then.
      */
-    private static String running(Map<String, String> env, String ready, List<String> args, Runnable whileUp)
+    private static String running(Map<String, String> env, String ready, List<String> args,
+                                  Consumer<String> whileUp)
             throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -272,7 +310,7 @@ class SettingsCliTest {
         String printed = out.toString();
         try {
             assertThat(printed).as("the cloud did not start; exit %s, stderr %s", exit.get(), err).contains(ready);
-            whileUp.run();
+            whileUp.accept(printed);
         } finally {
             run.interrupt();
             run.join(Duration.ofSeconds(30));
