@@ -44,6 +44,10 @@ final class HandshakeBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "Measured duration after a 5 s warm-up.")
     int seconds;
 
+    @Option(names = "--cloud-pid", description = "The cloud's process id, on this machine: reports the cloud's CPU "
+            + "time per completed handshake, which is its capacity whatever the clients can drive.")
+    Long cloudPid;
+
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("full") && !mode.equals("resumed")) {
@@ -91,6 +95,14 @@ final class HandshakeBench implements Callable<Integer> {
                 connector.stop();
             }));
         }
+        // The cloud's CPU time over exactly the measured window: handshakes in flight at either edge cost the
+        // window about as much as they add to it, so the per-handshake figure needs no correction.
+        sleepUntil(warmupEnd);
+        Duration cpuAtStart = cloudCpu();
+        long completedAtEnd;
+        sleepUntil(end);
+        Duration cpuAtEnd = cloudCpu();
+        completedAtEnd = completed.sum();
         for (Thread thread : threads) {
             thread.join();
         }
@@ -99,6 +111,28 @@ final class HandshakeBench implements Callable<Integer> {
                         + "latency_us p50=%d p99=%d max=%d%n", mode, concurrency, seconds, completed.sum(),
                 failed.sum(), completed.sum() / (double) seconds, histogram.getValueAtPercentile(50),
                 histogram.getValueAtPercentile(99), histogram.getMaxValue());
+        if (cpuAtStart != null && cpuAtEnd != null && completedAtEnd > 0) {
+            double cpuMs = cpuAtEnd.minus(cpuAtStart).toNanos() / 1e6;
+            System.out.printf("cloud_cpu_ms=%.0f cloud_cores_busy=%.2f cloud_cpu_ms_per_handshake=%.3f%n", cpuMs,
+                    cpuMs / (seconds * 1000.0), cpuMs / completedAtEnd);
+        }
         return 0;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
+    }
+
+    /** The cloud's user + system CPU time so far, or null without {@code --cloud-pid}. */
+    private Duration cloudCpu() {
+        if (cloudPid == null) {
+            return null;
+        }
+        return ProcessHandle.of(cloudPid).flatMap(process -> process.info().totalCpuDuration())
+                .orElseThrow(() -> new IllegalStateException("--cloud-pid " + cloudPid
+                        + ": no such process, or its CPU time is not readable"));
     }
 }
