@@ -7,8 +7,12 @@ public final class EventNames {
     private EventNames() {
     }
 
-    /** Prefixes only the cloud may publish under. */
-    public static final List<String> RESERVED_PREFIXES = List.of("corral/", "hook-sent/", "hook-response/", "hook-error/");
+    /**
+     * Prefixes only the cloud may publish under. {@code spark/} is Particle's prefix for the cloud's system events
+     * ({@code spark/status}), reserved so that no device or API client can forge one.
+     */
+    public static final List<String> RESERVED_PREFIXES = List.of("corral/", "hook-sent/", "hook-response/", "hook-error/",
+            "spark/");
 
     /**
      * Checks an event name a device wants to publish.

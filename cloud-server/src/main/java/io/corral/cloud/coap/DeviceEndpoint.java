@@ -3,6 +3,11 @@ package io.corral.cloud.coap;
 import io.corral.cloud.events.DurableHandOff;
 import io.corral.cloud.events.EventBus;
 import io.corral.cloud.events.EventIngress;
+import io.corral.cloud.events.SystemEvents;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.californium.core.coap.EmptyMessage;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.protocol.Limits;
 import java.io.IOException;
@@ -94,6 +99,12 @@ public final class DeviceEndpoint implements AutoCloseable {
             CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256,
             CipherSuite.TLS_ECDHE_PSK_WITH_AES_128_CCM_8_SHA256);
 
+    /**
+     * How many keepalive intervals a device may stay silent (no request, no ping) before its session ends: a ping
+     * lost now and then costs nothing, a device gone without a word is offline within three intervals.
+     */
+    static final int SILENT_KEEPALIVES = 3;
+
     /** Beside the connections file: who said hello, described what, subscribed to what. */
     static final String LIVE_SESSIONS_FILE = "live-sessions.json";
 
@@ -103,7 +114,10 @@ public final class DeviceEndpoint implements AutoCloseable {
     private final CoapServer server;
     private final CoapEndpoint endpoint;
     private final RefusingDtlsConnector connector;
-    private final LiveSessions sessions = new LiveSessions();
+    private final LiveSessions sessions;
+    /** Ends the sessions of devices that went silent; see {@link #silenceLimitNanos}. */
+    private final ScheduledExecutorService keepaliveWatch;
+    private final long silenceLimitNanos;
     private final HandshakeCounter handshakes = new HandshakeCounter();
     private final AdmissionController admission;
     private final DeviceCalls calls;
@@ -118,6 +132,10 @@ public final class DeviceEndpoint implements AutoCloseable {
                            DtlsSettings dtlsSettings, Path connectionsFile) {
         this.bus = ingress.bus();
         this.limits = ingress.limits();
+        this.sessions = new LiveSessions(new StatusEvents(ingress));
+        this.silenceLimitNanos = TimeUnit.SECONDS.toNanos((long) SILENT_KEEPALIVES * keepaliveSeconds);
+        this.keepaliveWatch = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("corral-keepalive-watch").daemon().factory());
         this.dtlsSettings = dtlsSettings;
         DeviceIdentities identities = new DeviceIdentities(registry);
         Configuration configuration = configuration(dtlsSettings);
@@ -157,6 +175,16 @@ public final class DeviceEndpoint implements AutoCloseable {
                 .setConfiguration(configuration)
                 .setConnector(connector)
                 .build();
+        // Keepalive pings are empty CONs that Californium answers itself; only an interceptor sees them.
+        endpoint.addInterceptor(new MessageInterceptorAdapter() {
+            @Override
+            public void receiveEmptyMessage(EmptyMessage message) {
+                Principal principal = message.getSourceContext().getPeerIdentity();
+                if (principal != null) {
+                    identities.deviceId(principal).ifPresent(sessions::heard);
+                }
+            }
+        });
         this.calls = new DeviceCalls(endpoint, sessions, limits);
         ProfileServices services = new ProfileServices(registry, sessions, identities, bus, ingress, calls,
                 new PublishRateLimiter(limits.publishRatePerSecond(), limits.publishBurst()), limits,
@@ -265,6 +293,9 @@ public final class DeviceEndpoint implements AutoCloseable {
         endpoint.start();
         server.start();
         admission.start();
+        long sweepMillis = Math.max(1000, TimeUnit.NANOSECONDS.toMillis(silenceLimitNanos) / 10);
+        keepaliveWatch.scheduleWithFixedDelay(this::expireSilentSessions, sweepMillis, sweepMillis,
+                TimeUnit.MILLISECONDS);
         if (connectionsFile != null) {
             restoreLiveSessions(restored);
         }
@@ -333,6 +364,19 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
     }
 
+    private void expireSilentSessions() {
+        try {
+            sessions.expireSilent(System.nanoTime(), silenceLimitNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("keepalive watch failed; it runs again shortly: {}", e.toString());
+        }
+    }
+
+    /** How long a device may stay silent before its session ends, in System.nanoTime units. */
+    long silenceLimitNanos() {
+        return silenceLimitNanos;
+    }
+
     /** The bound address; with port 0 at creation, the ephemeral port chosen. */
     public InetSocketAddress address() {
         return endpoint.getAddress();
@@ -372,6 +416,7 @@ public final class DeviceEndpoint implements AutoCloseable {
      */
     @Override
     public void close() {
+        keepaliveWatch.shutdownNow();
         admission.close();
         if (connectionsFile != null && connector.isRunning()) {
             server.stop(); // Scandium saves only a stopped connector's connections
@@ -385,6 +430,25 @@ public final class DeviceEndpoint implements AutoCloseable {
         }
         sessions.closeAll();
         server.destroy();
+    }
+
+    /** Publishes {@code spark/status} as sessions start and end, to the owner's streams and subscribed devices. */
+    private static final class StatusEvents implements LiveSessions.Listener {
+        private final EventIngress ingress;
+
+        StatusEvents(EventIngress ingress) {
+            this.ingress = ingress;
+        }
+
+        @Override
+        public void online(LiveSession session) {
+            ingress.publishSystem(SystemEvents.status(session.deviceId(), session.owner(), true));
+        }
+
+        @Override
+        public void offline(LiveSession session) {
+            ingress.publishSystem(SystemEvents.status(session.deviceId(), session.owner(), false));
+        }
     }
 
     /**

@@ -34,6 +34,8 @@ public final class LiveSession {
     private final Instant since;
     private final Messages.Hello hello;
     private volatile EndpointContext context;
+    /** System.nanoTime of the device's latest request or keepalive ping: the keepalive watch reads it. */
+    private volatile long lastHeardNanos = System.nanoTime();
     private volatile List<String> functions = List.of();
     private volatile Map<String, VariableType> variables = Map.of();
     // Subscriptions change rarely and per device, so a plain lock is cheap; ReentrantLock rather than
@@ -112,6 +114,16 @@ public final class LiveSession {
         if (latest != null) {
             context = latest;
         }
+        heard();
+    }
+
+    /** The device was just heard from: a request or a keepalive ping. */
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
     }
 
     void describe(List<String> newFunctions, Map<String, VariableType> newVariables) {

@@ -3,7 +3,10 @@ package io.corral.cloud.coap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corral.cloud.registry.DeviceRecord;
+import io.corral.protocol.Messages;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.californium.core.CoapResource;
@@ -27,6 +30,9 @@ abstract class ProfileResource extends CoapResource {
     private static final Logger LOG = LoggerFactory.getLogger(ProfileResource.class);
 
     /** Tolerates unknown fields, so newer devices can send more than this cloud reads. */
+    /** What an implied hello knows of the device: nothing beyond its DTLS identity. */
+    static final Messages.Hello IMPLIED_HELLO = new Messages.Hello(null, null, null, List.of());
+
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -97,23 +103,40 @@ abstract class ProfileResource extends CoapResource {
     }
 
     /**
-     * The device's live session, refreshed with this request's endpoint context. Answers 4.01 or 4.03 and
-     * returns null when the request comes from no device or from one that has not said hello.
+     * The device's live session, refreshed with this request's endpoint context. A device that has not said hello
+     * gets an implied one here, so a stock CoAP tool that opens a session and sends one request works: the session
+     * starts with the default keepalive, no hello details and no describe. Answers 4.01 and returns null when the
+     * request comes from no registered device.
      */
     LiveSession requireSession(CoapExchange exchange) {
         String deviceId = requireDeviceId(exchange);
         if (deviceId == null) {
             return null;
         }
+        EndpointContext context = exchange.advanced().getRequest().getSourceContext();
         Optional<LiveSession> session = services.sessions().find(deviceId);
         if (session.isEmpty()) {
-            respondError(exchange, ResponseCode.FORBIDDEN,
-                    "device " + deviceId + " has no live session: send hello first (POST /h)");
-            return null;
+            return impliedHello(exchange, deviceId, context);
         }
-        EndpointContext context = exchange.advanced().getRequest().getSourceContext();
         services.sessions().updateContext(session.get(), context);
         return session.get();
+    }
+
+    private LiveSession impliedHello(CoapExchange exchange, String deviceId, EndpointContext context) {
+        Optional<DeviceRecord> device = services.registry().findById(deviceId);
+        if (device.isEmpty()) {
+            // Authenticated a moment ago, so the device was removed from the registry since the handshake.
+            respondError(exchange, ResponseCode.UNAUTHORIZED, "device " + deviceId + " is no longer registered");
+            return null;
+        }
+        Instant now = services.clock().instant();
+        services.registry().touchLastSeen(deviceId, now);
+        LiveSession implied = new LiveSession(deviceId, device.get().owner(), now, IMPLIED_HELLO, context);
+        LiveSession session = services.sessions().registerImplied(implied);
+        if (session != implied) {
+            services.sessions().updateContext(session, context);
+        }
+        return session;
     }
 
     /** The Uri-Path after this resource's own segment, joined with '/': the event name or prefix. */

@@ -113,6 +113,28 @@ public final class EventIngress {
     }
 
     /**
+     * Publishes one of the cloud's {@link SystemEvents}: handed off like a device's event (which costs only an
+     * index look-up, since integrations take system events only when they ask for them by name), then routed
+     * whether or not the hand-off succeeded. Nobody waits for a system event's acknowledgement, so a failed
+     * hand-off is logged rather than refused: the streams and devices still hear that a device came or went.
+     */
+    public void publishSystem(Event event) {
+        CompletableFuture<Void> durable;
+        try {
+            durable = handOff.handOff(event);
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        durable.whenComplete((committed, failure) -> {
+            if (failure != null) {
+                LOG.warn("system event {} {} of {} could not be queued for integrations: {}", event.name(),
+                        event.dataAsText(), event.deviceId(), failure.getMessage());
+            }
+            route(event);
+        });
+    }
+
+    /**
      * Fans an event out on the bus, with no check and no hand-off: for validated events once they are durable,
      * and for events the cloud makes itself. A bus closing with the cloud drops it: it is committed for the
      * integrations already, so its publisher still hears yes.

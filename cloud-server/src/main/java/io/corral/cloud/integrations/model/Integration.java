@@ -1,6 +1,7 @@
 package io.corral.cloud.integrations.model;
 
 import io.corral.cloud.events.Event;
+import io.corral.cloud.events.SystemEvents;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -24,9 +25,13 @@ public record Integration(String id, String owner, IntegrationSpec spec, boolean
         Objects.requireNonNull(updated, "updated");
     }
 
-    /** True if an event of this owner, name and source should be queued for this integration now. */
+    /**
+     * True if an event of this owner, name and source should be queued for this integration now. The cloud's
+     * system events ({@code spark/...}) match only an integration whose prefix asks for them by name.
+     */
     public boolean matches(Event event) {
         return spec.enabled() && owner.equals(event.owner()) && event.name().startsWith(spec.eventPrefix())
+                && (!SystemEvents.isSystem(event.name()) || SystemEvents.wantedBy(spec.eventPrefix()))
                 && (spec.deviceFilter() == null || spec.deviceFilter().equals(event.deviceId()));
     }
 
