@@ -1,5 +1,7 @@
 package io.corral.cloud.integrations.model;
 
+import io.corral.cloud.events.SystemEvents;
+
 import io.corral.cloud.integrations.IntegrationException;
 import io.corral.protocol.CorralProfile;
 import io.corral.protocol.DeviceIds;
@@ -35,7 +37,8 @@ public record IntegrationSpec(String name, String eventPrefix, String deviceFilt
             throw IntegrationException.invalid("event", badPrefix);
         }
         for (String reserved : EventNames.RESERVED_PREFIXES) {
-            if (eventPrefix.startsWith(reserved)) {
+            // System events (spark/...) are reserved for publishing, but an integration may ask for them by name.
+            if (eventPrefix.startsWith(reserved) && !reserved.equals(SystemEvents.PREFIX)) {
                 throw IntegrationException.invalid("event", "events under '" + reserved
                         + "' are the cloud's own and never trigger integrations");
             }
