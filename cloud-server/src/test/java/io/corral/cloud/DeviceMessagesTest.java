@@ -11,6 +11,7 @@ import io.corral.cloud.testkit.TestDevice;
 import io.corral.protocol.Limits;
 import io.corral.protocol.VariableType;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,16 +73,23 @@ class DeviceMessagesTest {
     }
 
     @Test
-    void requests_before_hello_are_forbidden_with_a_hint() throws Exception {
+    void each_profile_request_before_hello_implies_one() throws Exception {
         cloud = TestCloud.builder().memory().start();
-        TestDevice device = cloud.pskDevice("alice");
-        String hint = "device " + device.id() + " has no live session: send hello first (POST /h)";
-
-        assertError(device.publish("temp", "1"), ResponseCode.FORBIDDEN, hint);
-        assertError(device.put("e/temp", null), ResponseCode.FORBIDDEN, hint);
-        assertError(device.delete("e/temp"), ResponseCode.FORBIDDEN, hint);
-        assertError(device.post("d", "{\"f\":[]}"), ResponseCode.FORBIDDEN, hint);
-        assertThat(device.get("t").getCode()).isEqualTo(ResponseCode.CONTENT);
+        for (String request : List.of("publish", "subscribe", "unsubscribe", "describe")) {
+            TestDevice device = cloud.pskDevice("alice");
+            CoapResponse response = switch (request) {
+                case "publish" -> device.publish("temp", "1");
+                case "subscribe" -> device.put("e/temp", null);
+                case "unsubscribe" -> device.delete("e/temp");
+                default -> device.post("d", "{\"f\":[]}");
+            };
+            assertThat(response.getCode()).as(request + ": " + response.getResponseText()).isIn(ResponseCode.CHANGED,
+                    ResponseCode.CREATED, ResponseCode.DELETED);
+            assertThat(cloud.cloud().sessions().isOnline(device.id())).as(request + " implied a hello").isTrue();
+        }
+        TestDevice timeOnly = cloud.pskDevice("alice");
+        assertThat(timeOnly.get("t").getCode()).isEqualTo(ResponseCode.CONTENT);
+        assertThat(cloud.cloud().sessions().isOnline(timeOnly.id())).as("the time implies no hello").isFalse();
     }
 
     @Test

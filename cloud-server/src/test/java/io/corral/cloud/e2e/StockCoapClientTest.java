@@ -35,7 +35,8 @@ class StockCoapClientTest {
                 .offset(5L));
     }
 
-    private static String coapClient(DeviceCredentials credentials, String... args) throws Exception {
+    /** Runs coap-client with the device's PSK identity and key; asserts it exits 0; returns its output. */
+    static String coapClient(DeviceCredentials credentials, String... args) throws Exception {
         Path tool = List.of("/usr/bin/coap-client-openssl", "/usr/bin/coap-client-gnutls", "/usr/bin/coap-client")
                 .stream().map(Path::of).filter(Files::isExecutable).findFirst()
                 .orElseThrow(() -> new AssertionError("libcoap's coap-client is not installed: "

@@ -12,12 +12,9 @@ import io.corral.cloud.testkit.HttpSink;
 import io.corral.cloud.testkit.SseClient;
 import io.corral.cloud.testkit.TestCloud;
 import io.corral.device.DeviceCredentials;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,17 +84,7 @@ class StockCoapPublishTest {
     }
 
     private static void coapClient(DeviceCredentials credentials, String... args) throws Exception {
-        Path tool = List.of("/usr/bin/coap-client-openssl", "/usr/bin/coap-client-gnutls", "/usr/bin/coap-client")
-                .stream().map(Path::of).filter(Files::isExecutable).findFirst()
-                .orElseThrow(() -> new AssertionError("libcoap's coap-client is not installed: "
-                        + "apt-get install -y libcoap3-bin (scripts/install-test-deps does this)"));
-        List<String> command = new ArrayList<>(List.of(tool.toString(), "-u", credentials.deviceId(),
-                "-k", credentials.psk(), "-B", "10"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("coap-client finished").isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("coap-client exit code, output: " + output).isZero();
+        String output = StockCoapClientTest.coapClient(credentials, args);
         // A refusal (4.xx, 5.xx) is printed; a 2.04 has no payload, so the publish was acknowledged if nothing was.
         assertThat(output).as("coap-client output").doesNotContainPattern("[45]\\.\\d\\d");
     }
