@@ -6,6 +6,7 @@ import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.Ranges;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.integrations.store.IntegrationStore;
+import io.corral.cloud.ops.Periodic;
 import io.corral.cloud.sqlite.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -93,7 +93,7 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         this.store = new SqliteIntegrationStore(this);
         this.janitor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-queue-janitor").daemon().factory());
-        janitor.scheduleWithFixedDelay(this::trimAttempts, 5, 5, TimeUnit.SECONDS);
+        Periodic.withFixedDelay(janitor, "queue-janitor", Duration.ofSeconds(5), this::trimAttempts);
     }
 
     /** Opens (creating where missing) {@code dataDir/integrations.db} with {@link Options#DEFAULTS}. */
