@@ -94,6 +94,7 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         this.janitor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-queue-janitor").daemon().factory());
         Periodic.withFixedDelay(janitor, "queue-janitor", Duration.ofSeconds(5), this::trimAttempts);
+        Periodic.withFixedDelay(janitor, "queue-wal-checkpoint", SqliteFiles.CHECKPOINT_INTERVAL, this::checkpoint);
     }
 
     /** Opens (creating where missing) {@code dataDir/integrations.db} with {@link Options#DEFAULTS}. */
@@ -153,7 +154,7 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) options.busyTimeout.toMillis());
         // The WAL file shrinks back to this after a checkpoint, so a burst does not leave a huge file behind.
-        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Long.toString(64L << 20));
+        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Long.toString(SqliteFiles.JOURNAL_SIZE_LIMIT));
         config.setCacheSize(-16_384);
         // Nothing here reads generated keys; without this, sqlite-jdbc asks for them after every insert.
         config.setGetGeneratedKeys(false);
@@ -302,6 +303,18 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         if (deliveriesAdded) {
             deliveriesAdded = false;
             enqueueListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Checkpoints and truncates the WAL; see {@link SqliteFiles#checkpoint}. */
+    public boolean checkpoint() {
+        try {
+            return read(SqliteFiles::checkpoint);
+        } catch (IntegrationException e) {
+            if (!closed.get()) {
+                log.debug("{}: WAL checkpoint failed, trying again later: {}", file, e.getMessage());
+            }
+            return false;
         }
     }
 
