@@ -5,6 +5,8 @@ import io.corral.cloud.api.ApiServer;
 import io.corral.cloud.coap.DeviceEndpoint;
 import io.corral.cloud.events.EventIngress;
 import io.corral.cloud.ops.OpsSignals;
+import io.corral.cloud.ops.Periodic;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -49,6 +51,11 @@ final class CloudOpsSignals implements OpsSignals {
         }
         AdmissionStats stats = current.admission().stats();
         return Optional.of(new Admission(stats.admitted(), stats.deferred()));
+    }
+
+    @Override
+    public Optional<List<Periodic.Task>> periodicTasks() {
+        return Optional.of(Periodic.tasks());
     }
 
     @Override

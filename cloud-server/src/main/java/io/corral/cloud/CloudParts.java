@@ -13,8 +13,10 @@ import io.corral.cloud.integrations.sqlite.SqliteIntegrationDatabase;
 import io.corral.cloud.ops.CloudMetrics;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.ops.OpsMetrics;
+import io.corral.cloud.ops.DataDisk;
 import io.corral.cloud.ops.OpsSignals;
 import io.corral.cloud.ops.PagerDutyNotifier;
+import io.corral.cloud.ops.Periodic;
 import io.corral.cloud.ops.ProcessFds;
 import io.corral.cloud.ops.SlackNotifier;
 import io.corral.cloud.registry.CloudKeys;
@@ -27,13 +29,13 @@ import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,8 +151,7 @@ final class CloudParts {
                 Thread.ofPlatform().name("corral-outbox-relay").daemon().factory());
         AutoCloseable stop = relay::shutdownNow;
         closeStack.push("outbox relay", stop);
-        relay.scheduleWithFixedDelay(() -> relayOutbox(db), OUTBOX_POLL_MILLIS, OUTBOX_POLL_MILLIS,
-                TimeUnit.MILLISECONDS);
+        Periodic.withFixedDelay(relay, "outbox-relay", Duration.ofMillis(OUTBOX_POLL_MILLIS), () -> relayOutbox(db));
     }
 
     private void relayOutbox(SqliteIntegrationDatabase db) {
@@ -209,6 +210,11 @@ final class CloudParts {
             }
             sources.add(new CloudOpsSignals(() -> endpoint, ingress, spec.api()));
             sources.add(new ProcessFds());
+            if (spec.dataDir() != null) {
+                DataDisk disk = new DataDisk(spec.dataDir());
+                sources.add(disk);
+                disk.bindTo(metrics.registry());
+            }
             String status = alerting.statusUrl() == null ? null : alerting.statusUrl().toString();
             Ops.Builder builder = Ops.builder().config(alerting.config()).signals(OpsSignals.firstOf(sources))
                     .allowNonPagingDataLoss(alerting.allowNonPagingDataLoss()).notifierRetry(

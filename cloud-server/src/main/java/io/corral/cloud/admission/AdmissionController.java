@@ -1,8 +1,10 @@
 package io.corral.cloud.admission;
 
+import io.corral.cloud.ops.Periodic;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,14 +137,7 @@ public final class AdmissionController implements AutoCloseable {
         }
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("corral-admission")
                 .factory());
-        long interval = settings.controlInterval().toNanos();
-        ticker.scheduleAtFixedRate(() -> {
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                LOG.error("admission control step failed", e);
-            }
-        }, interval, interval, TimeUnit.NANOSECONDS);
+        Periodic.atFixedRate(ticker, "admission-control", settings.controlInterval(), this::tick);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.corral.cloud.api.Json.ErrorBody;
 import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.ops.StatusPage;
 import io.corral.cloud.registry.RegistryException;
+import io.corral.cloud.sqlite.WriteRefusal;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -45,6 +46,10 @@ public final class ApiServer implements AutoCloseable {
 
     private final Settings settings;
     private final ApiStats stats = new ApiStats();
+    /** How long a client waits after a write the disk refused, and how long {@code /readyz} stays not-ready. */
+    static final Duration STORAGE_RETRY_AFTER = Duration.ofSeconds(5);
+    private final java.util.concurrent.atomic.LongAdder writeRefusals = new java.util.concurrent.atomic.LongAdder();
+    private volatile long lastWriteRefusal;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private Javalin app;
     private EventRoutes events;
@@ -119,10 +124,7 @@ public final class ApiServer implements AutoCloseable {
                 case INVALID_INPUT -> error(ctx, 400, "invalid_request", e.getMessage());
                 case NOT_FOUND -> error(ctx, 404, "not_found", e.getMessage());
                 case CONFLICT -> error(ctx, 409, "conflict", e.getMessage());
-                case STORAGE -> {
-                    log.warn("{} {}: storage failed", ctx.method(), ctx.path(), e);
-                    error(ctx, 500, "storage_error", "the cloud's database failed; the log of the cloud says why");
-                }
+                case STORAGE -> storageFailed(ctx, e, "the cloud's database failed; the log of the cloud says why");
             }
         });
         routes.exception(IntegrationException.class, (e, ctx) -> {
@@ -134,11 +136,8 @@ public final class ApiServer implements AutoCloseable {
                     ctx.header("Retry-After", "1");
                     error(ctx, 503, "unavailable", e.getMessage());
                 }
-                case STORAGE -> {
-                    log.warn("{} {}: integrations storage failed", ctx.method(), ctx.path(), e);
-                    error(ctx, 500, "storage_error", "the cloud's integrations database failed; the log of the cloud"
-                            + " says why");
-                }
+                case STORAGE -> storageFailed(ctx, e, "the cloud's integrations database failed; the log of the cloud"
+                        + " says why");
             }
         });
         routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), ApiError.codeFor(e.getStatus()),
@@ -179,12 +178,40 @@ public final class ApiServer implements AutoCloseable {
         });
     }
 
-    private static void ready(Context ctx, ApiBackend backend) {
+    /**
+     * A disk that refuses writes (full, read-only, failing) is temporary for the client: 503 with Retry-After, and
+     * {@code /readyz} says not-ready until a while passes without another refusal. Anything else is a 500.
+     */
+    private void storageFailed(Context ctx, Exception e, String otherwise) {
+        if (WriteRefusal.isDiskFault(e)) {
+            lastWriteRefusal = System.nanoTime();
+            writeRefusals.increment();
+            log.warn("{} {}: storage refuses writes: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", Long.toString(STORAGE_RETRY_AFTER.toSeconds()));
+            error(ctx, 503, "unavailable", "the cloud's storage refuses writes (disk full or failing); nothing was"
+                    + " stored; retry in " + STORAGE_RETRY_AFTER.toSeconds() + " s");
+            return;
+        }
+        log.warn("{} {}: storage failed", ctx.method(), ctx.path(), e);
+        error(ctx, 500, "storage_error", otherwise);
+    }
+
+    /** Why {@code /readyz} is not ready because of storage, or null. */
+    private String storageNotReady() {
+        long at = lastWriteRefusal;
+        if (writeRefusals.sum() == 0 || System.nanoTime() - at > STORAGE_RETRY_AFTER.toNanos()) {
+            return null;
+        }
+        return "storage refused a write " + Duration.ofNanos(System.nanoTime() - at).toMillis()
+                + " ms ago (disk full or failing)";
+    }
+
+    private void ready(Context ctx, ApiBackend backend) {
         String reason;
         try {
             // A lookup that misses the cache reads the database: proves the registry answers.
             backend.registry().findById("000000000000000000000000");
-            reason = backend.notReadyReason().orElse(null);
+            reason = backend.notReadyReason().orElse(storageNotReady());
         } catch (RuntimeException e) {
             reason = "the registry does not answer: " + e.getMessage();
         }

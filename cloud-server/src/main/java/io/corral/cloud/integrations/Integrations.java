@@ -18,6 +18,7 @@ import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.OpsSignals;
 import io.corral.cloud.events.Event;
 import io.corral.cloud.ops.FdWatchdog;
+import io.corral.cloud.ops.Periodic;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -93,8 +94,7 @@ public final class Integrations implements AutoCloseable {
                 counters, watchdog::shedding, b.listener);
         this.refresher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-integrations-refresh").daemon().factory());
-        long refreshMillis = settings.indexRefresh().toMillis();
-        refresher.scheduleWithFixedDelay(index::refresh, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
+        Periodic.withFixedDelay(refresher, "integrations-refresh", settings.indexRefresh(), index::refresh);
         this.notifyingStore = new RefreshingStore();
     }
 

@@ -32,6 +32,10 @@ import java.util.function.BiConsumer;
  *   <li>{@code file-descriptors}: more than 80 % used ({@code utilisation}), or exhaustion predicted within 1 h
  *       ({@code horizon}) at the slope over the last 10 min ({@code slope-window}); measured against the
  *       process limit, or a lower {@code budget}; page</li>
+ *   <li>{@code watchdog-stalled}: a periodic task (fd watchdog, alert evaluation, flushers, janitors) has not
+ *       finished a run for more than 5 of its periods ({@code periods}); page</li>
+ *   <li>{@code disk-free}: the file system of the data directory has less than 512 MiB ({@code min-bytes}) or
+ *       less than 2 % ({@code min-fraction}) free; page</li>
  *   <li>{@code devices-drop}: more than 10 % ({@code fraction}) fewer devices than the most seen within 1 min
  *       ({@code window}), counting only from 10 devices ({@code min-devices}); page</li>
  *   <li>{@code event-traffic-low}: the event rate over a 1 min window ({@code window}) is below 50 %
@@ -78,6 +82,9 @@ public final class AlertConfig {
     final double apiErrorFraction;
     final Duration apiErrorWindow;
     final long apiMinErrors;
+    final int stalledPeriods;
+    final long diskFreeMinBytes;
+    final double diskFreeMinFraction;
 
     private AlertConfig(Builder b) {
         this.evaluationInterval = b.evaluationInterval;
@@ -108,6 +115,9 @@ public final class AlertConfig {
         this.apiErrorFraction = b.apiErrorFraction;
         this.apiErrorWindow = b.apiErrorWindow;
         this.apiMinErrors = b.apiMinErrors;
+        this.stalledPeriods = b.stalledPeriods;
+        this.diskFreeMinBytes = b.diskFreeMinBytes;
+        this.diskFreeMinFraction = b.diskFreeMinFraction;
     }
 
     /** Route, severity, on/off and hold time of one rule. */
@@ -236,6 +246,9 @@ public final class AlertConfig {
         s.put("file-descriptors.horizon", (b, v) -> b.fdHorizon = duration(v));
         s.put("file-descriptors.slope-window", (b, v) -> b.fdSlopeWindow = duration(v));
         s.put("file-descriptors.budget", (b, v) -> b.fdBudget = Long.parseLong(v));
+        s.put("watchdog-stalled.periods", (b, v) -> b.stalledPeriods = Integer.parseInt(v));
+        s.put("disk-free.min-bytes", (b, v) -> b.diskFreeMinBytes = Long.parseLong(v));
+        s.put("disk-free.min-fraction", (b, v) -> b.diskFreeMinFraction = fraction(v));
         s.put("devices-drop.fraction", (b, v) -> b.devicesDropFraction = fraction(v));
         s.put("devices-drop.window", (b, v) -> b.devicesDropWindow = duration(v));
         s.put("devices-drop.min-devices", (b, v) -> b.devicesDropMinDevices = Long.parseLong(v));
@@ -310,6 +323,9 @@ public final class AlertConfig {
         private double apiErrorFraction = 0.05;
         private Duration apiErrorWindow = Duration.ofMinutes(1);
         private long apiMinErrors = 5;
+        private int stalledPeriods = 5;
+        private long diskFreeMinBytes = 512L * 1024 * 1024;
+        private double diskFreeMinFraction = 0.02;
 
         private Builder() {
             for (RuleId id : RuleId.values()) {
@@ -385,6 +401,19 @@ public final class AlertConfig {
             return this;
         }
 
+        /** How many of its periods a periodic task may go without finishing a run, in [2, 1000]. */
+        public Builder watchdogStalled(int periods) {
+            this.stalledPeriods = periods;
+            return this;
+        }
+
+        /** Free space below which {@code disk-free} fires: bytes (>= 0) and a fraction of the file system, in (0, 1). */
+        public Builder diskFree(long minBytes, double minFraction) {
+            this.diskFreeMinBytes = minBytes;
+            this.diskFreeMinFraction = minFraction;
+            return this;
+        }
+
         public Builder devicesDrop(double fraction, Duration window, long minDevices) {
             this.devicesDropFraction = fraction;
             this.devicesDropWindow = window;
@@ -449,6 +478,14 @@ public final class AlertConfig {
                 throw new IllegalArgumentException("file-descriptors.budget must be >= 0 (0 = the process limit), was "
                         + fdBudget);
             }
+            if (stalledPeriods < 2 || stalledPeriods > 1000) {
+                throw new IllegalArgumentException("watchdog-stalled.periods must be in [2, 1000], was "
+                        + stalledPeriods);
+            }
+            if (diskFreeMinBytes < 0) {
+                throw new IllegalArgumentException("disk-free.min-bytes must be >= 0, was " + diskFreeMinBytes);
+            }
+            unit("disk-free.min-fraction", diskFreeMinFraction);
             unit("devices-drop.fraction", devicesDropFraction);
             range("devices-drop.window", devicesDropWindow, Duration.ofMillis(100), Duration.ofDays(1));
             positive("devices-drop.min-devices", devicesDropMinDevices);

@@ -26,6 +26,8 @@ public final class CloudMetrics implements AutoCloseable {
         // process_files_open_files / process_files_max_files: what the file-descriptors alert watches.
         new FileDescriptorMetrics().bindTo(registry);
         gc.bindTo(registry);
+        // corral_task_failures_total{task}: periodic tasks that failed and kept running.
+        Periodic.bindTo(registry);
     }
 
     public MeterRegistry registry() {
@@ -39,6 +41,7 @@ public final class CloudMetrics implements AutoCloseable {
 
     @Override
     public void close() {
+        Periodic.unbind(registry);
         gc.close();
         registry.close();
     }

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +66,8 @@ public final class FdWatchdog implements AutoCloseable {
         this.max = max;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-fd-watchdog").daemon().factory());
-        check();
-        timer.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        Periodic.guard("fd-watchdog", this::check).run();
+        Periodic.withFixedDelay(timer, "fd-watchdog", interval, this::check);
     }
 
     /**
@@ -107,28 +106,25 @@ public final class FdWatchdog implements AutoCloseable {
         return lastMax;
     }
 
+    /** One look; failures (even {@link Error}s while fds run out) are caught and counted by {@link Periodic}. */
     private void check() {
-        try {
-            long openNow = open.getAsLong();
-            long maxNow = max.getAsLong();
-            lastOpen = openNow;
-            lastMax = maxNow;
-            if (maxNow <= 0) {
-                return;
-            }
-            double used = (double) openNow / maxNow;
-            if (!shedding && used >= highWater) {
-                shedding = true;
-                log.error("file descriptors at {} of {} ({}%): no new outbound connections until below {}%", openNow,
-                        maxNow, Math.round(used * 100), Math.round(lowWater * 100));
-                listeners.forEach(l -> l.onShedding(openNow, maxNow));
-            } else if (shedding && used < lowWater) {
-                shedding = false;
-                log.warn("file descriptors back to {} of {}: outbound connections resume", openNow, maxNow);
-                listeners.forEach(l -> l.onRecovered(openNow, maxNow));
-            }
-        } catch (RuntimeException e) {
-            log.warn("fd watchdog check failed: {}", e.toString());
+        long openNow = open.getAsLong();
+        long maxNow = max.getAsLong();
+        lastOpen = openNow;
+        lastMax = maxNow;
+        if (maxNow <= 0) {
+            return;
+        }
+        double used = (double) openNow / maxNow;
+        if (!shedding && used >= highWater) {
+            shedding = true;
+            log.error("file descriptors at {} of {} ({}%): no new outbound connections until below {}%", openNow,
+                    maxNow, Math.round(used * 100), Math.round(lowWater * 100));
+            listeners.forEach(l -> l.onShedding(openNow, maxNow));
+        } else if (shedding && used < lowWater) {
+            shedding = false;
+            log.warn("file descriptors back to {} of {}: outbound connections resume", openNow, maxNow);
+            listeners.forEach(l -> l.onRecovered(openNow, maxNow));
         }
     }
 

@@ -135,7 +135,8 @@ public final class Ops implements AutoCloseable {
             evaluation.unlock();
         }
         long interval = config.evaluationInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::evaluateSafely, 0, interval, TimeUnit.MILLISECONDS);
+        Periodic.withFixedDelay(scheduler, "alert-evaluation", Duration.ZERO, Duration.ofMillis(interval),
+                this::evaluateSafely);
     }
 
     private void evaluateSafely() {
@@ -299,7 +300,9 @@ public final class Ops implements AutoCloseable {
                 read(signals::fds),
                 read(signals::admission),
                 read(signals::apiResponses),
-                notifierHealth());
+                notifierHealth(),
+                read(signals::periodicTasks),
+                read(signals::disk));
     }
 
     private <T> T read(java.util.function.Supplier<Optional<T>> signal) {

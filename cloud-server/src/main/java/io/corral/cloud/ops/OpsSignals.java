@@ -42,6 +42,16 @@ public interface OpsSignals {
         return Optional.empty();
     }
 
+    /** The cloud's periodic tasks (fd watchdog, alert evaluation, flushers…) and when each last finished a run. */
+    default Optional<List<Periodic.Task>> periodicTasks() {
+        return Optional.empty();
+    }
+
+    /** Free space of the file system that holds the cloud's data. */
+    default Optional<Disk> disk() {
+        return Optional.empty();
+    }
+
     /** DTLS handshake admission counters since start. */
     default Optional<Admission> admission() {
         return Optional.empty();
@@ -75,6 +85,16 @@ public interface OpsSignals {
         public double utilisation() {
             return max <= 0 ? 0 : (double) open / max;
         }
+    }
+
+    /**
+     * Space of the file system under the data directory.
+     *
+     * @param path  the data directory
+     * @param free  bytes a write may still use (usable space)
+     * @param total size of the file system
+     */
+    record Disk(String path, long free, long total) {
     }
 
     /** Handshakes admitted and deferred (answered "retry later") since start, both counters. */
@@ -122,6 +142,16 @@ public interface OpsSignals {
             @Override
             public Optional<Admission> admission() {
                 return all.stream().map(OpsSignals::admission).flatMap(Optional::stream).findFirst();
+            }
+
+            @Override
+            public Optional<List<Periodic.Task>> periodicTasks() {
+                return all.stream().map(OpsSignals::periodicTasks).flatMap(Optional::stream).findFirst();
+            }
+
+            @Override
+            public Optional<Disk> disk() {
+                return all.stream().map(OpsSignals::disk).flatMap(Optional::stream).findFirst();
             }
         };
     }

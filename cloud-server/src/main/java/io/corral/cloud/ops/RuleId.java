@@ -9,6 +9,8 @@ public enum RuleId {
     FLOW_IMBALANCE("flow-imbalance", "Integration flow imbalance", Component.INTEGRATIONS, true, Route.PAGE),
     DELIVERY_BACKLOG("delivery-backlog", "Delivery backlog", Component.INTEGRATIONS, true, Route.PAGE),
     FILE_DESCRIPTORS("file-descriptors", "File descriptors running out", Component.INTEGRATIONS, true, Route.PAGE),
+    WATCHDOG_STALLED("watchdog-stalled", "Periodic task stalled", Component.INTEGRATIONS, true, Route.PAGE),
+    DISK_FREE("disk-free", "Disk space running out", Component.INTEGRATIONS, true, Route.PAGE),
     DEVICES_DROP("devices-drop", "Connected devices dropped", Component.DEVICE_CONNECTIVITY, false, Route.PAGE),
     EVENT_TRAFFIC_LOW("event-traffic-low", "Event traffic below baseline", Component.EVENTS_AND_STREAMS, false,
             Route.TICKET),

@@ -25,7 +25,8 @@ final class Rules {
 
     /** Everything one evaluation reads, at one moment; a null field is a signal nobody provides. */
     record Sample(long at, Long devices, Long published, Flow flow, List<Worker> workers, Fds fds,
-                  Admission admission, ApiResponses api, List<NotifierHealth> notifiers) {
+                  Admission admission, ApiResponses api, List<NotifierHealth> notifiers,
+                  List<Periodic.Task> tasks, OpsSignals.Disk disk) {
     }
 
     abstract static class Rule {
@@ -44,7 +45,7 @@ final class Rules {
 
     static List<Rule> builtIn(AlertConfig config) {
         return List.of(new WorkerDown(config), new FlowImbalance(config), new DeliveryBacklog(config),
-                new FileDescriptors(config), new DevicesDrop(config), new EventTrafficLow(config),
+                new FileDescriptors(config), new WatchdogStalled(config), new DiskFree(config), new DevicesDrop(config), new EventTrafficLow(config),
                 new AdmissionDeferring(config), new ApiErrors(config), new NotifierFailing(config));
     }
 
@@ -267,6 +268,69 @@ final class Rules {
             }
             double denominator = n * sxx - sx * sx;
             return denominator == 0 ? 0 : (n * sxy - sx * sy) / denominator;
+        }
+    }
+
+    /** A periodic task that has not finished a run for several of its periods: blocked, or its thread is gone. */
+    static final class WatchdogStalled extends Rule {
+        private final int periods;
+
+        WatchdogStalled(AlertConfig c) {
+            super(RuleId.WATCHDOG_STALLED);
+            this.periods = c.stalledPeriods;
+        }
+
+        @Override
+        boolean wired(Sample s) {
+            return s.tasks() != null;
+        }
+
+        @Override
+        String check(Sample s) {
+            if (s.tasks() == null) {
+                return null;
+            }
+            List<String> stalled = new ArrayList<>();
+            for (Periodic.Task task : s.tasks()) {
+                long silent = s.at() - task.lastRunMillis();
+                if (silent > periods * task.period().toMillis()) {
+                    stalled.add(task.name() + ": no run finished for " + age(Duration.ofMillis(silent)) + " (runs every "
+                            + age(task.period()) + ")");
+                }
+            }
+            return stalled.isEmpty() ? null : String.join("; ", stalled);
+        }
+    }
+
+    /** Free space under the data directory below a number of bytes or a fraction of the file system. */
+    static final class DiskFree extends Rule {
+        private final long minBytes;
+        private final double minFraction;
+
+        DiskFree(AlertConfig c) {
+            super(RuleId.DISK_FREE);
+            this.minBytes = c.diskFreeMinBytes;
+            this.minFraction = c.diskFreeMinFraction;
+        }
+
+        @Override
+        boolean wired(Sample s) {
+            return s.disk() != null;
+        }
+
+        @Override
+        String check(Sample s) {
+            OpsSignals.Disk d = s.disk();
+            if (d == null || d.total() <= 0) {
+                return null;
+            }
+            double fraction = (double) d.free() / d.total();
+            if (d.free() >= minBytes && fraction >= minFraction) {
+                return null;
+            }
+            return String.format(Locale.ROOT, "%s has %d bytes free of %d (%.1f %%; alert below %d bytes or %.1f %%):"
+                            + " storage refuses writes when it is full", d.path(), d.free(), d.total(), fraction * 100,
+                    minBytes, minFraction * 100);
         }
     }
 

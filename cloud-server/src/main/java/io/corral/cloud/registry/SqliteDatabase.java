@@ -45,6 +45,7 @@ final class SqliteDatabase {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.enforceForeignKeys(true);
+        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Long.toString(SqliteFiles.JOURNAL_SIZE_LIMIT));
         // Another process (the CLI next to a running cloud) may hold the write lock for a moment.
         config.setBusyTimeout(5_000);
         Connection connection = null;

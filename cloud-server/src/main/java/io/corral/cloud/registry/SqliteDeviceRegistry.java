@@ -1,5 +1,6 @@
 package io.corral.cloud.registry;
 
+import io.corral.cloud.ops.Periodic;
 import io.corral.cloud.registry.DeviceRecord.CredentialType;
 import io.corral.cloud.registry.RegistryException.Reason;
 import io.corral.protocol.DeviceIds;
@@ -77,8 +78,7 @@ public final class SqliteDeviceRegistry implements DeviceRegistry {
         this.connection = connection;
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-registry-flush").daemon().factory());
-        long millis = flushInterval.toMillis();
-        flusher.scheduleWithFixedDelay(this::flushInBackground, millis, millis, TimeUnit.MILLISECONDS);
+        Periodic.withFixedDelay(flusher, "registry-flush", flushInterval, this::flushInBackground);
     }
 
     /**

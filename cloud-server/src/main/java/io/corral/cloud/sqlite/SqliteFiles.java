@@ -48,6 +48,27 @@ public final class SqliteFiles {
         }
     }
 
+    /** What the WAL shrinks back to after a checkpoint: a burst must not leave a big file on a small disk. */
+    public static final long JOURNAL_SIZE_LIMIT = 4L << 20;
+
+    /** How often the cloud checkpoints its WAL files into their databases and truncates them. */
+    public static final java.time.Duration CHECKPOINT_INTERVAL = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Copies the WAL into the database and truncates it to zero bytes ({@code wal_checkpoint(TRUNCATE)}). SQLite's
+     * own checkpoints are passive and only every few thousand pages, and never shrink the file below the journal
+     * size limit; after a disk-full spell the WAL kept what could not be checkpointed and grew again. Cheap when
+     * the WAL is small. A checkpoint that a reader or writer holds up is simply tried again next time.
+     *
+     * @return true if the WAL was fully checkpointed and truncated
+     */
+    public static boolean checkpoint(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return rs.next() && rs.getInt(1) == 0;
+        }
+    }
+
     /** The schema of the file is newer than this build knows. */
     public static final class SchemaTooNewException extends SQLException {
         private final int found;

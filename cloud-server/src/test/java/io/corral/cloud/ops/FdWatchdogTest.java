@@ -43,6 +43,28 @@ class FdWatchdogTest {
     }
 
     @Test
+    void an_error_while_reading_the_fds_does_not_kill_the_watchdog_and_shedding_is_released_after_it() {
+        AtomicLong open = new AtomicLong(90);
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        long failuresBefore = Periodic.failures("fd-watchdog");
+        try (FdWatchdog watchdog = new FdWatchdog(0.8, 0.7, Duration.ofMillis(10), () -> {
+            if (failing.get()) {
+                // What fd exhaustion does to a JVM: an Error, not an exception, out of a plain read.
+                throw new OutOfMemoryError("unable to create native thread");
+            }
+            return open.get();
+        }, () -> 100)) {
+            Await.until("shedding", watchdog::shedding);
+            failing.set(true);
+            Await.until("the check failed a few times", () -> Periodic.failures("fd-watchdog") >= failuresBefore + 3);
+            open.set(20);
+            failing.set(false);
+            Await.until("shedding released once the fds are below the low-water mark", () -> !watchdog.shedding());
+            assertThat(watchdog.openFds()).isEqualTo(20);
+        }
+    }
+
+    @Test
     void refuses_marks_out_of_order() {
         assertThatThrownBy(() -> FdWatchdog.start(0.5, 0.6, Duration.ofSeconds(1)))
                 .hasMessage("fd lowWater must be in (0, highWater 0.5), was 0.6");

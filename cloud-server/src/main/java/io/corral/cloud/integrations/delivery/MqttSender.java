@@ -4,6 +4,7 @@ import io.corral.cloud.integrations.model.Delivery;
 import io.corral.cloud.integrations.model.Integration;
 import io.corral.cloud.integrations.model.MqttSettings;
 import io.corral.cloud.integrations.model.TemplateContext;
+import io.corral.cloud.ops.Periodic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ final class MqttSender implements Sender<MqttSettings> {
     MqttSender(Duration timeout, BooleanSupplier shedding) {
         this.timeout = timeout;
         this.shedding = shedding;
-        sweeper.scheduleWithFixedDelay(this::closeIdle, 1, 1, TimeUnit.MINUTES);
+        Periodic.withFixedDelay(sweeper, "mqtt-idle-sweep", Duration.ofMinutes(1), this::closeIdle);
     }
 
     @Override

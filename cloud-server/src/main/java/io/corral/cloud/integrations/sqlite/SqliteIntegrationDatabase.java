@@ -6,6 +6,7 @@ import io.corral.cloud.integrations.IntegrationException.Reason;
 import io.corral.cloud.integrations.Ranges;
 import io.corral.cloud.integrations.queue.DeliveryQueue;
 import io.corral.cloud.integrations.store.IntegrationStore;
+import io.corral.cloud.ops.Periodic;
 import io.corral.cloud.sqlite.SqliteFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -93,7 +93,8 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         this.store = new SqliteIntegrationStore(this);
         this.janitor = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("corral-queue-janitor").daemon().factory());
-        janitor.scheduleWithFixedDelay(this::trimAttempts, 5, 5, TimeUnit.SECONDS);
+        Periodic.withFixedDelay(janitor, "queue-janitor", Duration.ofSeconds(5), this::trimAttempts);
+        Periodic.withFixedDelay(janitor, "queue-wal-checkpoint", SqliteFiles.CHECKPOINT_INTERVAL, this::checkpoint);
     }
 
     /** Opens (creating where missing) {@code dataDir/integrations.db} with {@link Options#DEFAULTS}. */
@@ -153,7 +154,7 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) options.busyTimeout.toMillis());
         // The WAL file shrinks back to this after a checkpoint, so a burst does not leave a huge file behind.
-        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Long.toString(64L << 20));
+        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, Long.toString(SqliteFiles.JOURNAL_SIZE_LIMIT));
         config.setCacheSize(-16_384);
         // Nothing here reads generated keys; without this, sqlite-jdbc asks for them after every insert.
         config.setGetGeneratedKeys(false);
@@ -302,6 +303,18 @@ public final class SqliteIntegrationDatabase implements AutoCloseable {
         if (deliveriesAdded) {
             deliveriesAdded = false;
             enqueueListeners.forEach(Runnable::run);
+        }
+    }
+
+    /** Checkpoints and truncates the WAL; see {@link SqliteFiles#checkpoint}. */
+    public boolean checkpoint() {
+        try {
+            return read(SqliteFiles::checkpoint);
+        } catch (IntegrationException e) {
+            if (!closed.get()) {
+                log.debug("{}: WAL checkpoint failed, trying again later: {}", file, e.getMessage());
+            }
+            return false;
         }
     }
 
