@@ -11,6 +11,7 @@ import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import io.corral.cloud.storage.memory.MemoryStorage;
 import io.corral.cloud.storage.Storage;
 import io.corral.cloud.storage.sqlite.SqliteStorage;
@@ -58,6 +59,11 @@ class CloudStorageTest {
         @Override
         public TokenStore tokens() {
             return parts.tokens();
+        }
+
+        @Override
+        public UserStore users() {
+            return parts.users();
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.corral.cloud.integrations.IntegrationException;
 import io.corral.cloud.ops.AlertConfigException;
 import io.corral.cloud.registry.RegistryException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -23,6 +24,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Entry point of {@code corral-cloud}: {@code init}, {@code device create|list}, {@code token create|list|revoke},
+ * {@code user create|passwd|delete|list}, {@code client create|delete|list},
  * {@code integration ...}, {@code run}, {@code worker} and {@code config show|example}.
  *
  * <p>Tests and embedders build the same command line the launcher runs with {@link #commandLine()}:
@@ -35,7 +37,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "corral-cloud", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "corral-cloud 0.1.0",
         description = "The Corral cloud: sets up its data directory, registers devices, issues API tokens, manages "
                 + "integrations, and runs the CoAP/DTLS endpoint, the HTTP API and integration workers.",
-        subcommands = {InitCommand.class, DeviceCommand.class, TokenCommand.class, IntegrationCommand.class,
+        subcommands = {InitCommand.class, DeviceCommand.class, TokenCommand.class, UserCommand.class,
+                ClientCommand.class, IntegrationCommand.class,
                 RunCommand.class, WorkerCommand.class, ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -56,9 +59,12 @@ public final class CloudCli implements Callable<Integer> {
 
     /** Where {@code run} and {@code config show} read {@code CORRAL_*} settings. */
     private final Map<String, String> environment;
+    /** Where {@code --password-stdin} and {@code --secret-stdin} read. */
+    private final InputStream stdin;
 
-    private CloudCli(Map<String, String> environment) {
+    private CloudCli(Map<String, String> environment, InputStream stdin) {
         this.environment = Map.copyOf(environment);
+        this.stdin = stdin;
     }
 
     /** Applied while parsing, so it is in force before any command runs; inherited by every subcommand. */
@@ -77,6 +83,10 @@ public final class CloudCli implements Callable<Integer> {
         return environment;
     }
 
+    InputStream stdin() {
+        return stdin;
+    }
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
@@ -90,7 +100,16 @@ public final class CloudCli implements Callable<Integer> {
 
     /** As {@link #commandLine()}, with another environment than the process's: for tests of CORRAL_* settings. */
     static CommandLine commandLine(Map<String, String> environment) {
-        return new CommandLine(new CloudCli(environment))
+        return commandLine(environment, System.in);
+    }
+
+    /** As {@link #commandLine()}, reading standard input from {@code stdin}: for tests of {@code --password-stdin}. */
+    public static CommandLine commandLine(InputStream stdin) {
+        return commandLine(System.getenv(), stdin);
+    }
+
+    private static CommandLine commandLine(Map<String, String> environment, InputStream stdin) {
+        return new CommandLine(new CloudCli(environment, stdin))
                 .setParameterExceptionHandler(CloudCli::usageError)
                 .setExecutionExceptionHandler(CloudCli::executionError);
     }

@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param lastUsed  when it last authenticated a request, to within {@link TokenStore#LAST_USED_RESOLUTION};
  *                  null if never
  * @param revokedAt when it was revoked; null while not revoked
+ * @param client    the OAuth client a login ({@code POST /oauth/token}) issued it to; null for tokens made
+ *                  otherwise ({@code corral-cloud token create}, {@code POST /v1/access_tokens})
  */
 public record AccessToken(String id, String owner, boolean admin, Instant created, Instant expiresAt,
-                          Instant lastUsed, Instant revokedAt) {
+                          Instant lastUsed, Instant revokedAt, String client) {
 
     /** Whether a token works at a given moment. */
     public enum State { ACTIVE, EXPIRED, REVOKED }

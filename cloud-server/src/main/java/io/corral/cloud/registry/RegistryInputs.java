@@ -34,7 +34,15 @@ public final class RegistryInputs {
     static final int MAX_DEVICE_NAME_LENGTH = 64;
     static final int MIN_PSK_LENGTH = 16;
     static final int MAX_PSK_LENGTH = 64;
+    /** NIST SP 800-63B's minimum for a memorised secret. */
+    public static final int MIN_PASSWORD_LENGTH = 8;
+    /** Argon2 takes any length; the cap keeps one request from hashing megabytes. */
+    public static final int MAX_PASSWORD_LENGTH = 1024;
+    static final int MAX_CLIENT_ID_LENGTH = 64;
+    /** A chosen client secret must be at least this long; generated ones are 43 characters. */
+    public static final int MIN_CLIENT_SECRET_LENGTH = 16;
 
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_CLIENT_ID_LENGTH + "}");
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._@-]{1," + MAX_OWNER_LENGTH + "}");
     private static final ECParameterSpec P256 = p256();
 
@@ -48,6 +56,64 @@ public final class RegistryInputs {
                     + quoted(owner));
         }
         return owner;
+    }
+
+    /** A username is an owner name; the message says username, as the user typed it. */
+    public static String username(String username) {
+        if (username == null || !OWNER.matcher(username).matches()) {
+            throw invalid("username must be 1.." + MAX_OWNER_LENGTH + " characters of [A-Za-z0-9._@-], was "
+                    + quoted(username));
+        }
+        return username;
+    }
+
+    /** A password of {@value #MIN_PASSWORD_LENGTH}..{@value #MAX_PASSWORD_LENGTH} characters; never echoed. */
+    public static String password(String password) {
+        secretLength("password", password, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH);
+        return password;
+    }
+
+    /** An OAuth client id: 1..64 characters of [A-Za-z0-9._-]. */
+    public static String clientId(String id) {
+        if (id == null || !CLIENT_ID.matcher(id).matches()) {
+            throw invalid("client id must be 1.." + MAX_CLIENT_ID_LENGTH + " characters of [A-Za-z0-9._-], was "
+                    + quoted(id));
+        }
+        return id;
+    }
+
+    /** An OAuth client secret of {@value #MIN_CLIENT_SECRET_LENGTH}..{@value #MAX_PASSWORD_LENGTH} characters. */
+    public static String clientSecret(String secret) {
+        secretLength("client secret", secret, MIN_CLIENT_SECRET_LENGTH, MAX_PASSWORD_LENGTH);
+        return secret;
+    }
+
+    private static void secretLength(String field, String secret, int min, int max) {
+        if (secret == null || secret.length() < min || secret.length() > max) {
+            throw invalid(field + " must be " + min + ".." + max + " characters, was "
+                    + (secret == null ? "null" : secret.length() + " characters"));
+        }
+    }
+
+    /** A second user of the same name. */
+    public static RegistryException userExists(String username) {
+        return new RegistryException(Reason.CONFLICT, "user '" + username + "' already exists; change its password"
+                + " with: corral-cloud user passwd --username " + username + " --password-stdin");
+    }
+
+    /** A user that does not exist. */
+    public static RegistryException noSuchUser(String username) {
+        return new RegistryException(Reason.NOT_FOUND, "no user '" + username + "'");
+    }
+
+    /** A second client of the same id. */
+    public static RegistryException clientExists(String id) {
+        return new RegistryException(Reason.CONFLICT, "OAuth client '" + id + "' already exists");
+    }
+
+    /** A client that does not exist. */
+    public static RegistryException noSuchClient(String id) {
+        return new RegistryException(Reason.NOT_FOUND, "no OAuth client '" + id + "'");
     }
 
     /** The device id, if it is 24 lowercase hex characters. */

@@ -58,7 +58,25 @@ final class RegistrySchema {
                       last_used INTEGER,
                       revoked INTEGER
                     )""",
-                    "CREATE INDEX access_tokens_by_owner ON access_tokens (owner, created)"));
+                    "CREATE INDEX access_tokens_by_owner ON access_tokens (owner, created)"),
+            List.of(
+                    // Logins. Passwords and client secrets are Argon2id hashes in PHC format, parameters included.
+                    """
+                    CREATE TABLE users (
+                      name TEXT PRIMARY KEY REFERENCES owners (name),
+                      password TEXT NOT NULL,
+                      created INTEGER NOT NULL,
+                      password_changed INTEGER NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE oauth_clients (
+                      id TEXT PRIMARY KEY,
+                      secret TEXT NOT NULL,
+                      owner TEXT REFERENCES owners (name),
+                      created INTEGER NOT NULL
+                    )""",
+                    // The OAuth client a login token was issued to; NULL for tokens made otherwise.
+                    "ALTER TABLE access_tokens ADD COLUMN client TEXT"));
 
     static final int LATEST_VERSION = MIGRATIONS.size();
 

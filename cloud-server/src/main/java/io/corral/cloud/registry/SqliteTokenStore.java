@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a running cloud) stops working at its next request.
  */
 public final class SqliteTokenStore implements TokenStore {
-    private static final String COLUMNS = "id, owner, admin, created, expires, last_used, revoked";
+    private static final String COLUMNS = "id, owner, admin, created, expires, last_used, revoked, client";
 
     private final Path file;
     private final Connection connection;
@@ -54,13 +54,13 @@ public final class SqliteTokenStore implements TokenStore {
     }
 
     @Override
-    public Issued create(String owner, boolean admin, Instant expiresAt) {
+    public Issued create(String owner, boolean admin, Instant expiresAt, String client) {
         RegistryInputs.owner(owner);
         Instant now = now();
         RegistryInputs.tokenExpiry(expiresAt, now);
         String token = TokenSecrets.newToken();
         AccessToken record = new AccessToken(TokenSecrets.newId(), owner, admin, now,
-                expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null);
+                expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null, client);
         write(c -> {
             try (PreparedStatement insertOwner = c.prepareStatement(
                     "INSERT INTO owners (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
@@ -69,13 +69,14 @@ public final class SqliteTokenStore implements TokenStore {
                 insertOwner.executeUpdate();
             }
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO access_tokens (" + COLUMNS
-                    + ", sha256) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)")) {
+                    + ", sha256) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?)")) {
                 insert.setString(1, record.id());
                 insert.setString(2, owner);
                 insert.setInt(3, admin ? 1 : 0);
                 insert.setLong(4, now.toEpochMilli());
                 setMillis(insert, 5, record.expiresAt());
-                insert.setBytes(6, TokenSecrets.sha256(token));
+                insert.setString(6, client);
+                insert.setBytes(7, TokenSecrets.sha256(token));
                 insert.executeUpdate();
             }
             return null;
@@ -194,7 +195,7 @@ public final class SqliteTokenStore implements TokenStore {
     private static AccessToken readToken(ResultSet rs) throws SQLException {
         return new AccessToken(rs.getString("id"), rs.getString("owner"), rs.getInt("admin") == 1,
                 Instant.ofEpochMilli(rs.getLong("created")), millis(rs, "expires"), millis(rs, "last_used"),
-                millis(rs, "revoked"));
+                millis(rs, "revoked"), rs.getString("client"));
     }
 
     private static Instant millis(ResultSet rs, String column) throws SQLException {

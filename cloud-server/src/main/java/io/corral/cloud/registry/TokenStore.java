@@ -41,7 +41,17 @@ public interface TokenStore extends AutoCloseable {
      * @param expiresAt when the token stops working, which must be in the future; null for never
      * @throws RegistryException INVALID_INPUT naming the bad owner name or expiry
      */
-    Issued create(String owner, boolean admin, Instant expiresAt);
+    default Issued create(String owner, boolean admin, Instant expiresAt) {
+        return create(owner, admin, expiresAt, null);
+    }
+
+    /**
+     * As {@link #create(String, boolean, Instant)}, for a login: the token records the OAuth client it was issued
+     * to ({@link AccessToken#client()}).
+     *
+     * @param client the client id; null for none
+     */
+    Issued create(String owner, boolean admin, Instant expiresAt, String client);
 
     /**
      * Looks a presented token up and, when it is {@linkplain AccessToken.State#ACTIVE active} at {@code now},

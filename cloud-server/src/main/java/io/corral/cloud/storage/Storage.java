@@ -5,11 +5,12 @@ import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Everything a cloud node keeps: the device registry, the API's access tokens, the integrations with their
+ * Everything a cloud node keeps: the device registry, the API's access tokens, users and OAuth clients, the integrations with their
  * durable delivery queue, and the alerting incidents. One implementation per engine ({@code sqlite:DIR},
  * {@code memory}, and later PostgreSQL/JetStream); the cloud and the CLI see only this interface.
  *
@@ -24,6 +25,9 @@ public interface Storage extends AutoCloseable {
 
     /** The HTTP API's access tokens. */
     TokenStore tokens();
+
+    /** Users who log in with a password, and OAuth clients: the credentials {@code POST /oauth/token} checks. */
+    UserStore users();
 
     /** Integrations (webhooks, MQTT) and their change counter. */
     IntegrationStore integrations();

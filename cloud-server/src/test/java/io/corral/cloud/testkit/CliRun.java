@@ -21,6 +21,12 @@ public record CliRun(int exit, String out, String err) {
         return execute(CloudCli.commandLine(), args);
     }
 
+    /** Runs {@code corral-cloud ARGS} with {@code stdin} as its standard input, as {@code printf ... |} gives it. */
+    public static CliRun corralCloudWithInput(String stdin, String... args) {
+        return execute(CloudCli.commandLine(new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8))), args);
+    }
+
     /**
      * Runs {@code corral-cloud init --data DIR}, as an operator's first step, and fails the test if it does not
      * succeed; returns {@code dir} as the text the next commands take after {@code --data}.

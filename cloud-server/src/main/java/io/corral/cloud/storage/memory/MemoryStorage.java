@@ -6,6 +6,7 @@ import io.corral.cloud.integrations.store.IntegrationStore;
 import io.corral.cloud.ops.IncidentStore;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import io.corral.cloud.storage.Storage;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * }</pre>
  *
  * <p>The parts behave as the SQLite ones do, down to the input rules and error messages, and pass the same
- * contract tests: the registry and the token store share their owners, pausing or deleting an integration
+ * contract tests: the registry, the token store and the user store share their owners, pausing or deleting an integration
  * changes its queued deliveries at once, and the delivery queue has the same leases, retries, dead letters and
  * replays. Two things differ by nature: "durably committed" means "held until the process ends", and nothing is
  * shared with other processes, so a {@code corral-cloud worker} cannot work this queue. Thread-safe.
@@ -37,6 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryStorage implements Storage {
     private final MemoryDeviceRegistry registry;
     private final MemoryTokenStore tokens;
+    private final MemoryUserStore users;
     private final MemoryIntegrationStore integrations;
     private final MemoryDeliveryQueue queue;
     private final MemoryIncidentStore incidents;
@@ -47,6 +49,7 @@ public final class MemoryStorage implements Storage {
         ConcurrentSkipListSet<String> owners = new ConcurrentSkipListSet<>();
         this.registry = new MemoryDeviceRegistry(owners);
         this.tokens = new MemoryTokenStore(owners);
+        this.users = new MemoryUserStore(owners);
         ReentrantLock integrationsLock = new ReentrantLock();
         this.queue = new MemoryDeliveryQueue(integrationsLock, clock, queueOptions.attemptsKept());
         this.integrations = new MemoryIntegrationStore(integrationsLock, clock, queue);
@@ -86,6 +89,12 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public UserStore users() {
+        requireOpen();
+        return users;
+    }
+
+    @Override
     public IntegrationStore integrations() {
         requireOpen();
         return integrations;
@@ -121,6 +130,7 @@ public final class MemoryStorage implements Storage {
             incidents.close();
             integrations.close();
             queue.close();
+            users.close();
             tokens.close();
             registry.close();
         }

@@ -32,13 +32,13 @@ final class MemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public Issued create(String owner, boolean admin, Instant expiresAt) {
+    public Issued create(String owner, boolean admin, Instant expiresAt, String client) {
         RegistryInputs.owner(owner);
         Instant now = MemoryStorage.now();
         RegistryInputs.tokenExpiry(expiresAt, now);
         String token = TokenSecrets.newToken();
         AccessToken record = new AccessToken(TokenSecrets.newId(), owner, admin, now,
-                expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null);
+                expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MILLIS), null, null, client);
         guard.run(() -> {
             owners.add(owner);
             byId.put(record.id(), record);
@@ -95,7 +95,7 @@ final class MemoryTokenStore implements TokenStore {
             }
             if (token.revokedAt() == null) {
                 token = new AccessToken(token.id(), token.owner(), token.admin(), token.created(), token.expiresAt(),
-                        token.lastUsed(), MemoryStorage.now());
+                        token.lastUsed(), MemoryStorage.now(), token.client());
                 byId.put(id, token);
             }
             return token;
@@ -109,6 +109,7 @@ final class MemoryTokenStore implements TokenStore {
     }
 
     private static AccessToken withLastUsed(AccessToken t, Instant at) {
-        return new AccessToken(t.id(), t.owner(), t.admin(), t.created(), t.expiresAt(), at, t.revokedAt());
+        return new AccessToken(t.id(), t.owner(), t.admin(), t.created(), t.expiresAt(), at, t.revokedAt(),
+                t.client());
     }
 }

@@ -9,6 +9,8 @@ import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.SqliteDeviceRegistry;
 import io.corral.cloud.registry.SqliteTokenStore;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.SqliteUserStore;
+import io.corral.cloud.registry.UserStore;
 import io.corral.cloud.storage.CloseStack;
 import io.corral.cloud.storage.Storage;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The embedded single-node storage, {@code sqlite:DIR}: the registry and tokens in {@code DIR/corral.db}, the
+ * The embedded single-node storage, {@code sqlite:DIR}: the registry, tokens and users in {@code DIR/corral.db}, the
  * integrations and their queue in {@code DIR/integrations.db}, incidents in {@code DIR/ops.db}.
  * Each file is opened on first use, so {@code corral-cloud device list} never opens the queue.
  */
@@ -30,6 +32,7 @@ public final class SqliteStorage implements Storage {
     private final CloseStack opened = new CloseStack();
     private SqliteDeviceRegistry registry;
     private SqliteTokenStore tokens;
+    private SqliteUserStore users;
     private SqliteIntegrationDatabase integrationDatabase;
     private SqliteIncidentStore incidents;
     private boolean closed;
@@ -60,6 +63,11 @@ public final class SqliteStorage implements Storage {
     @Override
     public TokenStore tokens() {
         return part("token store", () -> tokens, () -> tokens = SqliteTokenStore.open(directory), () -> tokens);
+    }
+
+    @Override
+    public UserStore users() {
+        return part("user store", () -> users, () -> users = SqliteUserStore.open(directory), () -> users);
     }
 
     @Override
