@@ -12,6 +12,7 @@ import io.corral.cloud.integrations.Integrations;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import io.corral.protocol.CorralProfile;
 import io.corral.protocol.Limits;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,12 @@ import java.util.concurrent.CompletionException;
 final class CloudApiBackend implements ApiBackend {
     private final Cloud cloud;
     private final TokenStore tokens;
+    private final UserStore users;
 
-    CloudApiBackend(Cloud cloud, TokenStore tokens) {
+    CloudApiBackend(Cloud cloud, TokenStore tokens, UserStore users) {
         this.cloud = cloud;
         this.tokens = tokens;
+        this.users = users;
     }
 
     @Override
@@ -41,6 +44,11 @@ final class CloudApiBackend implements ApiBackend {
     @Override
     public TokenStore tokens() {
         return tokens;
+    }
+
+    @Override
+    public UserStore users() {
+        return users;
     }
 
     @Override

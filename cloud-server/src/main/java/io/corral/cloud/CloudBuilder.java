@@ -56,6 +56,8 @@ import java.util.Objects;
  *       for the device before answering 408</li>
  *   <li>{@code eventStreams}: an SSE client may fall {@value ApiServer.Builder#DEFAULT_STREAM_BUFFER_EVENTS}
  *       events behind before it is disconnected; a heartbeat comment after 10 s of silence</li>
+ *   <li>{@code login}: {@link io.corral.cloud.api.LoginSettings#DEFAULTS}: Particle's client ids accepted,
+ *       90-day tokens, 5 failed logins per username and per address a minute</li>
  *   <li>{@code alerting}: on. The built-in alert evaluator ({@link Ops}) runs with {@code alerts}
  *       ({@link AlertConfig#defaults()}), keeps its incidents in the storage ({@code ops.db} in {@code dataDir};
  *       in memory without a storage), and serves {@code /status} and {@code /v1/status} on the HTTP API.</li>
@@ -262,6 +264,12 @@ public abstract sealed class CloudBuilder<B extends CloudBuilder<B>> permits Clo
     /** How long an API function call or variable read waits for the device. */
     public B functionTimeout(Duration functionTimeout) {
         api.functionTimeout(functionTimeout);
+        return self();
+    }
+
+    /** How {@code POST /oauth/token} logs users in: accepted client ids, token lifetime, throttling. */
+    public B login(io.corral.cloud.api.LoginSettings login) {
+        api.login(login);
         return self();
     }
 

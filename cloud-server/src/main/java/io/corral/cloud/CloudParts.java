@@ -240,7 +240,8 @@ final class CloudParts {
     /** The API keeps its tokens in the storage. */
     private void openApi() throws IOException {
         try {
-            closeStack.push("HTTP API", spec.api()).start(new CloudApiBackend(cloud, storage.tokens()));
+            closeStack.push("HTTP API", spec.api()).start(new CloudApiBackend(cloud, storage.tokens(),
+                    storage.users()));
         } catch (RuntimeException e) {
             throw new IOException("cannot start the HTTP API: " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import io.corral.cloud.integrations.Integrations;
 import io.corral.cloud.ops.Ops;
 import io.corral.cloud.registry.DeviceRegistry;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import io.corral.protocol.Limits;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,6 +24,9 @@ public interface ApiBackend {
     DeviceRegistry registry();
 
     TokenStore tokens();
+
+    /** Users and OAuth clients, which {@code POST /oauth/token} logs in. */
+    UserStore users();
 
     /** The limits devices are held to; the API checks function arguments against them before sending. */
     Limits limits();

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The cloud's HTTP API, shaped after the Particle Device Cloud API: devices, function calls, variable reads,
- * events (publish and Server-Sent Events streams), provisioning and access tokens, plus {@code /healthz} and
+ * events (publish and Server-Sent Events streams), provisioning, access tokens and Particle's login
+ * ({@code POST /oauth/token}, {@code GET /v1/user}), plus {@code /healthz} and
  * {@code /readyz}, and, when the cloud runs alerting, the public status page ({@code /status} as HTML,
  * {@code /v1/status} as JSON). Javalin on Jetty 12; request handlers run on virtual threads, so a handler that waits for a
  * device blocks nothing but itself.
@@ -45,6 +47,8 @@ public final class ApiServer implements AutoCloseable {
     static final long MAX_REQUEST_BYTES = 16L * 1024 * 1024;
 
     private final Settings settings;
+    /** What the login throttle counts its windows by. */
+    private final Clock clock;
     private final ApiStats stats = new ApiStats();
     /** How long a client waits after a write the disk refused, and how long {@code /readyz} stays not-ready. */
     static final Duration STORAGE_RETRY_AFTER = Duration.ofSeconds(5);
@@ -58,12 +62,13 @@ public final class ApiServer implements AutoCloseable {
 
     private ApiServer(Builder builder) {
         this.settings = new Settings(builder.host, builder.port, builder.functionTimeout, builder.advertisedCoapHost,
-                builder.streamBufferEvents, builder.streamHeartbeat);
+                builder.streamBufferEvents, builder.streamHeartbeat, builder.login);
+        this.clock = builder.clock;
     }
 
     /** The settings of a built server, checked by {@link Builder#build()}. */
     private record Settings(String host, int port, Duration functionTimeout, String advertisedCoapHost,
-                            int streamBufferEvents, Duration streamHeartbeat) {
+                            int streamBufferEvents, Duration streamHeartbeat, LoginSettings login) {
     }
 
     /** A builder with the defaults documented on {@link Builder}. */
@@ -117,7 +122,10 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void routes(RoutesConfig routes, ApiBackend backend) {
-        Authenticator authenticator = new Authenticator(backend.tokens());
+        LoginThrottle throttle = new LoginThrottle(settings.login().loginFailures(),
+                settings.login().loginFailureWindow(), clock);
+        Authenticator authenticator = new Authenticator(backend.tokens(), backend.users(), throttle);
+        OAuthRoutes oauth = new OAuthRoutes(backend.tokens(), backend.users(), settings.login(), throttle);
         routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         routes.exception(RegistryException.class, (e, ctx) -> {
             switch (e.reason()) {
@@ -162,11 +170,14 @@ public final class ApiServer implements AutoCloseable {
                     .header("Cache-Control", "no-cache").result(StatusPage.html(ops.status())));
             routes.get("/v1/status", ctx -> Json.respond(ctx, 200, StatusPage.json(ops.status())));
         });
+        oauth.addUnauthenticated(routes);
+        // Particle takes a username and password (HTTP Basic) on its token endpoints; everywhere else, a token.
         Routes authed = (method, path, handler) -> routes.addHttpHandler(method, path, ctx -> {
             stats.requests.increment();
-            handler.handle(ctx, authenticator.authenticate(ctx));
+            handler.handle(ctx, authenticator.authenticate(ctx, path.startsWith("/v1/access_tokens")));
         });
         new TokenRoutes(backend.tokens()).addTo(authed);
+        oauth.addTo(authed);
         new ProvisioningRoutes(backend, settings.advertisedCoapHost()).addTo(authed);
         // Javalin takes the first route that matches: the fixed 'events' segments go before device ids.
         events.addTo(authed);
@@ -304,6 +315,8 @@ public final class ApiServer implements AutoCloseable {
      *       [1, 100000]) before it is disconnected; a heartbeat comment after 10 s of silence (in [100 ms, 15 s])</li>
      *   <li>{@code advertisedCoapHost}: none. Credential files of provisioned devices name this host; without it,
      *       the host the client used to reach the API.</li>
+     *   <li>{@code login}: {@link LoginSettings#DEFAULTS}: Particle's client ids accepted, 90-day tokens, 5 failed
+     *       logins per username and per address a minute</li>
      * </ul>
      */
     public static final class Builder {
@@ -322,8 +335,22 @@ public final class ApiServer implements AutoCloseable {
         private String advertisedCoapHost;
         private int streamBufferEvents = DEFAULT_STREAM_BUFFER_EVENTS;
         private Duration streamHeartbeat = DEFAULT_STREAM_HEARTBEAT;
+        private LoginSettings login = LoginSettings.DEFAULTS;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /** How {@code POST /oauth/token} logs users in and throttles guessing. */
+        public Builder login(LoginSettings login) {
+            this.login = java.util.Objects.requireNonNull(login, "login");
+            return this;
+        }
+
+        /** The clock the login throttle's windows run on; for tests that move time by hand. */
+        Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         public Builder host(String host) {

@@ -2,6 +2,7 @@ package io.corral.cloud.api;
 
 import io.corral.cloud.registry.AccessToken;
 import io.corral.cloud.registry.TokenStore;
+import io.corral.cloud.registry.UserStore;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.Locale;
@@ -10,17 +11,31 @@ import java.util.Locale;
  * Finds the access token of a request and checks it: {@code Authorization: Bearer TOKEN}, or, as Particle
  * clients also send it, an {@code access_token} query or form parameter (browsers' EventSource cannot set
  * headers). Every refusal is a 401 that says why: missing, unknown, revoked or expired.
+ *
+ * <p>Where Particle takes a username and password instead ({@code /v1/access_tokens}), HTTP Basic with a user's
+ * credentials authenticates too, throttled as logins are; such a caller has no token of its own.
  */
 final class Authenticator {
     private static final String BEARER = "bearer ";
 
     private final TokenStore tokens;
+    private final UserStore users;
+    private final LoginThrottle throttle;
 
-    Authenticator(TokenStore tokens) {
+    Authenticator(TokenStore tokens, UserStore users, LoginThrottle throttle) {
         this.tokens = tokens;
+        this.users = users;
+        this.throttle = throttle;
     }
 
-    Caller authenticate(Context ctx) {
+    /** @param basicAllowed whether a user's username and password (HTTP Basic) may stand in for a token */
+    Caller authenticate(Context ctx, boolean basicAllowed) {
+        if (basicAllowed) {
+            var basic = BasicCredentials.of(ctx.header("Authorization"));
+            if (basic.isPresent()) {
+                return basic(ctx, basic.get());
+            }
+        }
         String token = presented(ctx);
         if (token == null) {
             throw ApiError.unauthorized("no access token: send the header 'Authorization: Bearer TOKEN' "
@@ -36,6 +51,17 @@ final class Authenticator {
             case EXPIRED -> throw ApiError.unauthorized("access token " + found.id() + " expired at "
                     + found.expiresAt() + "; create a new one");
         };
+    }
+
+    private Caller basic(Context ctx, BasicCredentials credentials) {
+        throttle.refuseIfThrottled(ctx, credentials.name(), ctx.ip());
+        return users.authenticate(credentials.name(), credentials.secret()).map(user -> {
+            throttle.succeeded(user.username());
+            return new Caller(user.username(), false, null, null);
+        }).orElseThrow(() -> {
+            throttle.failed(credentials.name(), ctx.ip());
+            return ApiError.unauthorized("wrong username or password");
+        });
     }
 
     private static String presented(Context ctx) {

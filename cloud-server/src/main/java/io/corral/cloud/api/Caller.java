@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * Who made a request: the owner and scope of the access token it presented.
  *
+ * @param tokenId   the id of the token the request presented; null for a user authenticated by password (HTTP
+ *                  Basic), who presented none
  * @param expiresAt the token's expiry, null for never; tokens it creates may not outlive it
  */
 record Caller(String owner, boolean admin, String tokenId, Instant expiresAt) {

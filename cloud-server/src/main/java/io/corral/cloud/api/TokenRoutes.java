@@ -38,9 +38,13 @@ final class TokenRoutes {
                    boolean admin) {
     }
 
-    /** A stored token, without its text, which is not stored. */
+    /**
+     * A stored token, without its text, which is not stored. {@code token} and {@code client} are the fields
+     * Particle's list has: {@code token} carries the id (which {@code DELETE} takes), {@code client} the OAuth
+     * client a login issued it to.
+     */
     record Listed(String id, String owner, boolean admin, String state, String createdAt, String expiresAt,
-                  String lastUsedAt, String revokedAt) {
+                  String lastUsedAt, String revokedAt, String token, String client) {
     }
 
     private void create(Context ctx, Caller caller) {
@@ -77,6 +81,10 @@ final class TokenRoutes {
      */
     private void revoke(Context ctx, Caller caller) {
         String handle = ctx.pathParam("token");
+        if (handle.equals("current") && caller.tokenId() == null) {
+            throw ApiError.badRequest("'current' is the token of the request, and this request was authenticated "
+                    + "by username and password; name the token, or send it as 'Authorization: Bearer TOKEN'");
+        }
         Optional<AccessToken> found = handle.equals("current") ? tokens.findById(caller.tokenId())
                 : tokens.findById(handle).or(() -> tokens.use(handle, Instant.now()));
         AccessToken token = found.filter(t -> caller.admin() || t.owner().equals(caller.owner()))
@@ -88,7 +96,8 @@ final class TokenRoutes {
 
     private static Listed listed(AccessToken t, Instant now) {
         return new Listed(t.id(), t.owner(), t.admin(), t.stateAt(now).name().toLowerCase(Locale.ROOT),
-                Json.time(t.created()), Json.time(t.expiresAt()), Json.time(t.lastUsed()), Json.time(t.revokedAt()));
+                Json.time(t.created()), Json.time(t.expiresAt()), Json.time(t.lastUsed()), Json.time(t.revokedAt()),
+                t.id(), t.client());
     }
 
     /** Error messages may be logged: never repeat more than the start of what may be a token. */

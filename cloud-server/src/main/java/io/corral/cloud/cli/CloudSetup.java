@@ -3,6 +3,8 @@ package io.corral.cloud.cli;
 import io.corral.cloud.Cloud;
 import io.corral.cloud.admission.AdmissionKeys;
 import io.corral.cloud.admission.AdmissionSettings;
+import io.corral.cloud.api.AuthKeys;
+import io.corral.cloud.api.LoginSettings;
 import io.corral.cloud.coap.DtlsSettings;
 import io.corral.cloud.config.Catalogue;
 import io.corral.cloud.config.Durations;
@@ -37,7 +39,7 @@ final class CloudSetup {
     static final Catalogue CATALOGUE = Catalogue.builder("CORRAL_")
             // The launchers' JVM options and the simulator's settings share the prefix; neither is ours.
             .foreignEnv("CORRAL_JAVA_OPTS").foreignEnv("CORRAL_SIM_")
-            .add(RunKeys.ALL).add(AdmissionKeys.ALL).add(IntegrationKeys.ALL)
+            .add(RunKeys.ALL).add(AdmissionKeys.ALL).add(IntegrationKeys.ALL).add(AuthKeys.ALL)
             .passThrough(DtlsSettings.SCANDIUM_PREFIX, "Scandium and Californium settings by Californium's own "
                     + "name, such as dtls.scandium.DTLS_RECEIVER_THREAD_COUNT=4 or "
                     + "dtls.scandium.DTLS.RETRANSMISSION_TIMEOUT=2s; durations in the syntax above. The ones the "
@@ -124,7 +126,7 @@ final class CloudSetup {
                 .httpHost(values.get(RunKeys.HTTP_HOST)).httpPort(values.get(RunKeys.HTTP_PORT))
                 .functionTimeout(values.get(RunKeys.FUNCTION_TIMEOUT))
                 .eventStreams(values.get(RunKeys.STREAM_BUFFER), values.get(RunKeys.STREAM_HEARTBEAT))
-                .admission(admission).integrations(integrations).dtls(dtls)
+                .admission(admission).integrations(integrations).dtls(dtls).login(login(values))
                 .alerts(alerts).pageUrl(values.get(RunKeys.PAGE_URL))
                 .pageRoutingKey(values.get(RunKeys.PAGE_ROUTING_KEY)).ticketUrl(values.get(RunKeys.TICKET_URL))
                 .statusUrl(values.get(RunKeys.STATUS_URL))
@@ -180,6 +182,11 @@ final class CloudSetup {
                 .fdWatchdog(v.get(IntegrationKeys.FD_HIGH_WATER), v.get(IntegrationKeys.FD_LOW_WATER),
                         v.get(IntegrationKeys.FD_INTERVAL))
                 .indexRefresh(v.get(IntegrationKeys.INDEX_REFRESH)).build();
+    }
+
+    private static LoginSettings login(SettingValues v) {
+        return new LoginSettings(v.get(AuthKeys.ACCEPTED_CLIENT_IDS), v.get(AuthKeys.TOKEN_LIFETIME),
+                v.get(AuthKeys.LOGIN_FAILURES), v.get(AuthKeys.LOGIN_FAILURE_WINDOW));
     }
 
     private static DtlsSettings dtls(SettingValues v) {
