@@ -76,7 +76,11 @@ class IntegrationAlertsTest {
         }, c -> c.workerDown(Duration.ofSeconds(15), 3, Duration.ofSeconds(3)));
         Set<String> ids = new HashSet<>();
         long until = System.currentTimeMillis() + 20_000;
-        while (pager.received().isEmpty() && System.currentTimeMillis() < until) {
+        // Publishing goes on until worker-down pages. Another page may come first: flow-imbalance can misfire in a
+        // window that began while the first events were in flight (noted as a known issue in stop 20).
+        var workerDownTrigger = pagerDuty("trigger", RuleId.WORKER_DOWN);
+        while (pager.received().stream().noneMatch(r -> workerDownTrigger.test(r.body()))
+                && System.currentTimeMillis() < until) {
             ids.addAll(publish(10));
             Thread.sleep(50);
         }
