@@ -4,6 +4,7 @@ import io.corral.cloud.registry.AccessToken;
 import io.corral.cloud.registry.TokenStore;
 import io.corral.cloud.registry.UserStore;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -11,6 +12,8 @@ import java.util.Locale;
  * Finds the access token of a request and checks it: {@code Authorization: Bearer TOKEN}, or, as Particle
  * clients also send it, an {@code access_token} query or form parameter (browsers' EventSource cannot set
  * headers). Every refusal is a 401 that says why: missing, unknown, revoked or expired.
+ *
+ * <p>{@code DELETE /v1/access_tokens/TOKEN} needs nothing else: the token in the path is its own credential.
  *
  * <p>Where Particle takes a username and password instead ({@code /v1/access_tokens}), HTTP Basic with a user's
  * credentials authenticates too, throttled as logins are; such a caller has no token of its own.
@@ -76,6 +79,21 @@ final class Authenticator {
         if (query != null) {
             return query;
         }
-        return ctx.isFormUrlencoded() ? ctx.formParam("access_token") : null;
+        String form = ctx.isFormUrlencoded() ? ctx.formParam("access_token") : null;
+        return form != null ? form : tokenRevokingItself(ctx);
+    }
+
+    /**
+     * {@code DELETE /v1/access_tokens/TOKEN} with no credentials: as on Particle, a token is its own proof, so
+     * whoever holds it may revoke it (particle-api-js's {@code deleteAccessToken} sends nothing else). Ids and
+     * {@code current} are not tokens, and find nothing here.
+     */
+    private static String tokenRevokingItself(Context ctx) {
+        String prefix = "/v1/access_tokens/";
+        if (ctx.method() != HandlerType.DELETE || !ctx.path().startsWith(prefix)) {
+            return null;
+        }
+        String handle = ctx.path().substring(prefix.length());
+        return handle.isEmpty() || handle.equals("current") || handle.contains("/") ? null : handle;
     }
 }

@@ -76,6 +76,24 @@ class TokenApiTest extends ApiCloudTest {
     }
 
     @Test
+    void a_token_in_the_path_revokes_itself_without_other_credentials() {
+        TokenStore.Issued held = cloud.issue("alice", false, null);
+        TokenStore.Issued other = cloud.issue("alice", false, null);
+
+        Response revoked = api.delete(null, "/v1/access_tokens/" + held.token());
+        Response byIdAlone = api.delete(null, "/v1/access_tokens/" + other.record().id());
+        Response currentAlone = api.delete(null, "/v1/access_tokens/current");
+
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.json().get("id").asText()).isEqualTo(held.record().id());
+        assertThat(api.get(held.token(), "/v1/devices").error(401, "invalid_token")).contains("was revoked at");
+        // An id is no secret, so it proves nothing: without a token the request is refused, and the token lives.
+        assertThat(byIdAlone.error(401, "invalid_token")).isEqualTo("the access token is not one this cloud issued");
+        assertThat(currentAlone.error(401, "invalid_token")).startsWith("no access token");
+        assertThat(api.get(other.token(), "/v1/devices").status()).isEqualTo(200);
+    }
+
+    @Test
     void only_admin_tokens_create_admin_tokens_or_tokens_of_other_owners() {
         String admin = cloud.adminToken("ops");
 
