@@ -43,6 +43,7 @@ public final class ExampleDevice implements Callable<Integer> {
         DeviceCredentials creds = DeviceCredentials.load(credentials);
         AtomicInteger counter = new AtomicInteger();
         AtomicBoolean led = new AtomicBoolean();
+        CountDownLatch closed = new CountDownLatch(1); // counted down once the device has said goodbye
         try (Device device = Device.builder().credentials(creds).firmwareVersion("1.0.0").product("example").build()) {
             device.function("led", arg -> {
                 led.set(arg.trim().equalsIgnoreCase("on"));
@@ -61,7 +62,16 @@ public final class ExampleDevice implements Callable<Integer> {
             System.out.println("device " + device.id() + " connecting to " + creds.cloudHost() + ":" + creds.cloudPort());
             device.connect();
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            // Ctrl-C or SIGTERM: the JVM halts once the hooks return, so this hook waits for the loop below to
+            // end and the device to say goodbye (closed), or the cloud would only notice the silence keepalives later.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
             for (int sent = 0; count == 0 || sent < count; sent++) {
                 int value = counter.incrementAndGet();
                 try {
@@ -79,6 +89,8 @@ public final class ExampleDevice implements Callable<Integer> {
         } catch (DeviceException e) {
             System.err.println("corral-device: " + e.getMessage());
             return e.reason() == DeviceException.Reason.AUTHENTICATION_REFUSED ? 3 : 2;
+        } finally {
+            closed.countDown();
         }
     }
 
