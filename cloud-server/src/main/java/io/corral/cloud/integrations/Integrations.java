@@ -155,16 +155,21 @@ public final class Integrations implements AutoCloseable {
 
             @Override
             public Optional<Flow> flow() {
-                IntegrationStats s = stats();
+                // The counters are read on both sides of the queue's count, which takes a database read: what
+                // they saw happen in between is the sample's slack, so a busy queue does not look unbalanced.
+                IntegrationStats before = stats();
                 QueueCounts counts = queue.counts(null);
                 Duration oldest = queue.oldestPending()
                         .map(at -> Duration.ofMillis(Math.max(0, System.currentTimeMillis() - at.toEpochMilli())))
                         .orElse(Duration.ZERO);
+                IntegrationStats s = stats();
+                long slack = (s.deliveriesQueued() - before.deliveriesQueued()) + (s.delivered() - before.delivered())
+                        + (s.deadLettered() + s.dropped() - before.deadLettered() - before.dropped());
                 // A send whose result came after its lease lapsed counts as delivered but leaves its row queued (it
                 // goes out again): only results the queue applied take work out of it.
                 return Optional.of(new Flow(s.deliveriesQueued(), s.delivered() - s.lostLeases(),
                         s.deadLettered() + s.dropped(),
-                        counts.pending() + counts.leased() + counts.paused(), oldest));
+                        counts.pending() + counts.leased() + counts.paused(), oldest, slack));
             }
         };
     }

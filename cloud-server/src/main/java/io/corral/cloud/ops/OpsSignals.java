@@ -66,8 +66,11 @@ public interface OpsSignals {
      * @param failed        deliveries given up on: dead-lettered or dropped (counter)
      * @param queued        deliveries still held by the queue now, pending or leased (gauge)
      * @param oldestPending age of the oldest delivery still waiting, zero when none waits
+     * @param slack         how many deliveries the counters saw come and go while the queue was being counted: the
+     *                      counters and the gauge cannot be read at one instant, so one sample's balance is only
+     *                      known to within this many
      */
-    record Flow(long matched, long delivered, long failed, long queued, Duration oldestPending) {
+    record Flow(long matched, long delivered, long failed, long queued, Duration oldestPending, long slack) {
     }
 
     /**

@@ -167,7 +167,7 @@ final class Rules {
             long failed = now.failed() - base.failed();
             long queuedChange = now.queued() - base.queued();
             long missing = matched - (delivered + failed + queuedChange);
-            double allowed = Math.max(minImbalance, tolerance * Math.max(matched, 0));
+            double allowed = Math.max(minImbalance, tolerance * Math.max(matched, 0)) + base.slack() + now.slack();
             if (Math.abs(missing) < allowed) {
                 return null;
             }
