@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,11 +37,7 @@ final class ClientCommand implements Callable<Integer> {
     /** {@code client create}: prints a generated secret once, unless one is read from standard input. */
     @Command(name = "create", description = {"Creates an OAuth client and prints its secret once: the cloud keeps "
             + "only an Argon2id hash of it."})
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
+    static final class Create extends StorageCommand {
         @Option(names = "--id", paramLabel = "ID", required = true, description = ID_DOC)
         private String id;
         @Option(names = "--owner", paramLabel = "NAME", description = "The owner of the tokens its "
@@ -56,13 +51,9 @@ final class ClientCommand implements Callable<Integer> {
         private boolean json;
 
         @Override
-        public Integer call() throws JsonProcessingException {
+        int run(Storage storage, PrintWriter out) throws JsonProcessingException {
             String secret = secretStdin ? SecretInput.firstLine(spec, "client secret") : TokenSecrets.newToken();
-            OAuthClient client;
-            try (Storage storage = data.openInitialised()) {
-                client = storage.users().createClient(id, secret, owner);
-            }
-            PrintWriter out = spec.commandLine().getOut();
+            OAuthClient client = storage.users().createClient(id, secret, owner);
             if (json) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put("client_id", client.id());
@@ -83,39 +74,24 @@ final class ClientCommand implements Callable<Integer> {
 
     /** {@code client delete}. */
     @Command(name = "delete", description = "Deletes an OAuth client; tokens it was issued keep working until revoked.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
+    static final class Delete extends StorageCommand {
         @Option(names = "--id", paramLabel = "ID", required = true, description = ID_DOC)
         private String id;
 
         @Override
-        public Integer call() {
-            try (Storage storage = data.openInitialised()) {
-                storage.users().deleteClient(id);
-            }
-            spec.commandLine().getOut().println("deleted OAuth client " + id);
+        int run(Storage storage, PrintWriter out) {
+            storage.users().deleteClient(id);
+            out.println("deleted OAuth client " + id);
             return CloudCli.EXIT_OK;
         }
     }
 
     /** {@code client list}. */
     @Command(name = "list", description = "Lists the OAuth clients, by id; never their secrets.")
-    static final class List implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
-
+    static final class List extends StorageCommand {
         @Override
-        public Integer call() {
-            java.util.List<OAuthClient> clients;
-            try (Storage storage = data.openInitialised()) {
-                clients = storage.users().listClients();
-            }
-            PrintWriter out = spec.commandLine().getOut();
+        int run(Storage storage, PrintWriter out) {
+            java.util.List<OAuthClient> clients = storage.users().listClients();
             if (clients.isEmpty()) {
                 out.println("no OAuth clients");
             }

@@ -6,7 +6,6 @@ import io.corral.cloud.storage.Storage;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,24 +37,17 @@ final class UserCommand implements Callable<Integer> {
     /** {@code user create}. */
     @Command(name = "create", description = "Creates a user (and its owner, if new) with a password read from "
             + "standard input.")
-    static final class Create implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
+    static final class Create extends StorageCommand {
         @Option(names = "--username", paramLabel = "NAME", required = true, description = USERNAME_DOC)
         private String username;
         @Option(names = "--password-stdin", required = true, description = PASSWORD_DOC)
         private boolean passwordStdin;
 
         @Override
-        public Integer call() {
+        int run(Storage storage, PrintWriter out) {
             String password = SecretInput.firstLine(spec, "password");
-            User user;
-            try (Storage storage = data.openInitialised()) {
-                user = storage.users().create(username, password);
-            }
-            spec.commandLine().getOut().println("created user " + user.username()
+            User user = storage.users().create(username, password);
+            out.println("created user " + user.username()
                     + "; log in with POST /oauth/token (grant_type=password) or: particle login");
             return CloudCli.EXIT_OK;
         }
@@ -64,23 +56,17 @@ final class UserCommand implements Callable<Integer> {
     /** {@code user passwd}. */
     @Command(name = "passwd", description = {"Sets a user's password, read from standard input.",
             "Tokens issued before keep working; revoke them with 'token revoke' if the old password leaked."})
-    static final class Passwd implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
+    static final class Passwd extends StorageCommand {
         @Option(names = "--username", paramLabel = "NAME", required = true, description = USERNAME_DOC)
         private String username;
         @Option(names = "--password-stdin", required = true, description = PASSWORD_DOC)
         private boolean passwordStdin;
 
         @Override
-        public Integer call() {
+        int run(Storage storage, PrintWriter out) {
             String password = SecretInput.firstLine(spec, "password");
-            try (Storage storage = data.openInitialised()) {
-                storage.users().setPassword(username, password);
-            }
-            spec.commandLine().getOut().println("changed the password of user " + username);
+            storage.users().setPassword(username, password);
+            out.println("changed the password of user " + username);
             return CloudCli.EXIT_OK;
         }
     }
@@ -88,27 +74,21 @@ final class UserCommand implements Callable<Integer> {
     /** {@code user delete}: the login goes, and so do the tokens its logins issued. */
     @Command(name = "delete", description = {"Deletes a user's login and revokes the tokens its logins issued.",
             "The owner, its devices and tokens made with 'token create' stay."})
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
+    static final class Delete extends StorageCommand {
         @Option(names = "--username", paramLabel = "NAME", required = true, description = USERNAME_DOC)
         private String username;
 
         @Override
-        public Integer call() {
+        int run(Storage storage, PrintWriter out) {
             int revoked = 0;
-            try (Storage storage = data.openInitialised()) {
-                storage.users().delete(username);
-                for (AccessToken token : storage.tokens().listByOwner(username)) {
-                    if (token.client() != null && token.revokedAt() == null) {
-                        storage.tokens().revoke(token.id());
-                        revoked++;
-                    }
+            storage.users().delete(username);
+            for (AccessToken token : storage.tokens().listByOwner(username)) {
+                if (token.client() != null && token.revokedAt() == null) {
+                    storage.tokens().revoke(token.id());
+                    revoked++;
                 }
             }
-            spec.commandLine().getOut().println("deleted user " + username + "; revoked " + revoked
+            out.println("deleted user " + username + "; revoked " + revoked
                     + " access token" + (revoked == 1 ? "" : "s") + " issued by its logins");
             return CloudCli.EXIT_OK;
         }
@@ -116,19 +96,10 @@ final class UserCommand implements Callable<Integer> {
 
     /** {@code user list}. */
     @Command(name = "list", description = "Lists the users, by name.")
-    static final class List implements Callable<Integer> {
-        @Mixin
-        private StorageOption data;
-        @Spec
-        private CommandSpec spec;
-
+    static final class List extends StorageCommand {
         @Override
-        public Integer call() {
-            java.util.List<User> users;
-            try (Storage storage = data.openInitialised()) {
-                users = storage.users().list();
-            }
-            PrintWriter out = spec.commandLine().getOut();
+        int run(Storage storage, PrintWriter out) {
+            java.util.List<User> users = storage.users().list();
             if (users.isEmpty()) {
                 out.println("no users");
             }
